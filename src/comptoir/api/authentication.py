@@ -1,0 +1,92 @@
+"""DRF authentication classes: HTTP Basic (incwo clients) and Bearer API keys.
+
+Both hand the credential to :func:`comptoir.tenancy.access.authenticate` with the business
+file named in the URL, and set ``request.auth`` to the resulting
+:class:`~comptoir.tenancy.access.Access`. ``request.user`` is a :class:`User` carrying only
+the id and e-mail of the caller: it is never loaded from the database on a cached request.
+
+Basic credentials are split at the first colon and decoded as UTF-8, falling back to
+Latin-1 (W1). A missing or wrong credential answers 401 with a ``WWW-Authenticate: Basic``
+challenge (W2).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.conf import settings
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from comptoir.tenancy.access import AccessDenied, authenticate
+from comptoir.tenancy.models import User
+
+REALM = "Comptoir API"
+
+
+def client_address(request) -> str:
+    if settings.COMPTOIR_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "-")
+
+
+def _business_file_id(request) -> int | None:
+    kwargs = request.parser_context.get("kwargs", {}) if request.parser_context else {}
+    value = kwargs.get("bf")
+    return int(value) if value not in (None, "", "0") else None
+
+
+def _resolve(request, email, secret):
+    try:
+        access = authenticate(email, secret, _business_file_id(request), client_address(request))
+    except AccessDenied as denied:
+        if denied.status == 401:
+            raise exceptions.AuthenticationFailed(denied.message) from None
+        if denied.status == 403:
+            raise exceptions.PermissionDenied(denied.message) from None
+        if denied.status == 404:
+            raise exceptions.NotFound(denied.message) from None
+        raise exceptions.Throttled(wait=denied.retry_after, detail=denied.message) from None
+    user = User(id=access.user_id, email=access.email)
+    user._state.adding = False
+    return user, access
+
+
+class BasicAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != b"basic":
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("malformed Basic credentials")
+        try:
+            raw = base64.b64decode(header[1], validate=True)
+        except (binascii.Error, ValueError):
+            raise exceptions.AuthenticationFailed("malformed Basic credentials") from None
+        try:
+            decoded = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded = raw.decode("latin-1")
+        email, sep, secret = decoded.partition(":")
+        if not sep or not email:
+            raise exceptions.AuthenticationFailed("malformed Basic credentials")
+        return _resolve(request, email.strip(), secret)
+
+    def authenticate_header(self, request):
+        return f'Basic realm="{REALM}", charset="UTF-8"'
+
+
+class BearerAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != b"bearer":
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("malformed Bearer token")
+        return _resolve(request, None, header[1].decode("latin-1"))
+
+    def authenticate_header(self, request):
+        return f'Basic realm="{REALM}", charset="UTF-8"'

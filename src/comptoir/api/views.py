@@ -1,0 +1,225 @@
+"""The generic API view of every registered resource, and the business-file listing.
+
+:class:`ResourceViewSet` serves list, show, create, update (partial) and delete for whatever
+resource it is instantiated with; no resource has a view of its own. Reads go through the
+compiled read path and generated writers and answer bytes directly; writes validate with the
+resource's serializer inside a transaction and answer by re-reading through the same path,
+so what a client gets back after a write is exactly what a later read returns.
+
+The business file is the one the authentication resolved for the URL's ``{bf}``
+(``request.auth.business_file_id``); it is never read from the request body.
+"""
+
+from __future__ import annotations
+
+import math
+
+import orjson
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSetMixin
+
+from comptoir.api.renderers import PROLOG
+from comptoir.core import inbound
+from comptoir.core.readpath import compiled
+from comptoir.core.xmlparser import Element, XMLRejected
+from comptoir.tenancy.models import ApiKey, Membership
+
+XML_CONTENT_TYPE = "application/xml; charset=utf-8"
+JSON_OPTIONS = orjson.OPT_OMIT_MICROSECONDS
+JSON_CONTENT_TYPE = "application/json"
+
+
+def positive_int(request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise exceptions.ParseError(f"{name}: expected a whole number, got {raw!r}") from None
+    if value < 1:
+        raise exceptions.ParseError(f"{name}: must be 1 or more")
+    return value
+
+
+class ResourceViewSet(ViewSetMixin, APIView):
+    resource = None  # given to as_view() by the router
+
+    # -- helpers --------------------------------------------------------------------------
+
+    @property
+    def bf_id(self) -> int:
+        return self.request.auth.business_file_id
+
+    @property
+    def wants_json(self) -> bool:
+        return self.request.accepted_renderer.format == "json"
+
+    def respond_object(self, row_and_nested, status_code=200, headers=None):
+        writers = compiled(self.resource).writers
+        row, nested = row_and_nested
+        if self.wants_json:
+            body = orjson.dumps(writers.json_object(row, *nested), option=JSON_OPTIONS)
+            response = HttpResponse(body, status=status_code, content_type=JSON_CONTENT_TYPE)
+        else:
+            body = PROLOG + writers.xml_show(row, *nested)
+            response = HttpResponse(body, status=status_code, content_type=XML_CONTENT_TYPE)
+        for name, value in (headers or {}).items():
+            response[name] = value
+        return response
+
+    def read_or_404(self, pk):
+        found = compiled(self.resource).read_one(self.bf_id, int(pk))
+        if found is None:
+            raise exceptions.NotFound(f"no {self.resource.singular} with id {pk}")
+        return found
+
+    def filtered_queryset(self):
+        filterset_class = self.resource.filterset
+        if filterset_class is None:
+            return None
+        params = self.request.query_params
+        if not any(params.get(name, "").strip() for name in filterset_class.base_filters):
+            return None
+        queryset = self.resource.model.objects.for_business_file(self.bf_id)
+        filterset = filterset_class(data=params, queryset=queryset, request=self.request)
+        if not filterset.is_valid():
+            messages = [
+                f"{field}: {message}"
+                for field, errors in filterset.errors.items()
+                for message in errors
+            ]
+            raise exceptions.ParseError(messages)
+        return filterset.qs
+
+    def body_data(self) -> dict:
+        document = self.request.data
+        try:
+            if isinstance(document, Element):
+                return inbound.from_xml(self.resource, document)
+            return inbound.from_json(self.resource, document)
+        except (XMLRejected, ValueError) as exc:
+            raise exceptions.ParseError(str(exc)) from None
+
+    def serializer_context(self) -> dict:
+        return {
+            "resource": self.resource,
+            "business_file": self.bf_id,
+            "user_id": self.request.auth.user_id,
+            "request": self.request,
+        }
+
+    def instance_or_404(self, pk):
+        instance = (
+            self.resource.model.objects.for_business_file(self.bf_id).filter(pk=int(pk)).first()
+        )
+        if instance is None:
+            raise exceptions.NotFound(f"no {self.resource.singular} with id {pk}")
+        return instance
+
+    def location(self, pk) -> str:
+        return f"/{self.bf_id}/{self.resource.plural}/{pk}.{self.request.accepted_renderer.format}"
+
+    # -- actions --------------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        page = positive_int(request, "page", 1)
+        per_page = min(
+            positive_int(request, "per_page", settings.COMPTOIR_PAGE_SIZE),
+            settings.COMPTOIR_MAX_PAGE_SIZE,
+        )
+        queryset = self.filtered_queryset()
+        reader = compiled(self.resource)
+        rows, nested, total = reader.read_page(
+            self.bf_id, per_page, (page - 1) * per_page, queryset
+        )
+        pagination = {
+            "current_page": page,
+            "total_pages": max(1, math.ceil(total / per_page)),
+            "current_page_items_count": len(rows),
+            "per_page": per_page,
+            "total_count": total,
+        }
+        res = self.resource
+        if self.wants_json:
+            item = reader.writers.json_object
+            items = [item(r, *(n[r[0]] for n in nested)) for r in rows]
+            body = orjson.dumps({res.plural: items, "pagination": pagination}, option=JSON_OPTIONS)
+            return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
+        item = reader.writers.xml_list_item
+        parts = [PROLOG, f'<{res.plural} type="array">\n']
+        parts += [item(r, *(n[r[0]] for n in nested)) for r in rows]
+        parts.append("  <pagination>\n")
+        parts += [f"    <{k}>{v}</{k}>\n" for k, v in pagination.items()]
+        parts.append(f"  </pagination>\n</{res.plural}>\n")
+        return HttpResponse("".join(parts), content_type=XML_CONTENT_TYPE)
+
+    def retrieve(self, request, pk, *args, **kwargs):
+        return self.respond_object(self.read_or_404(pk))
+
+    def create(self, request, *args, **kwargs):
+        data = self.body_data()
+        serializer = self.resource.serializer(data=data, context=self.serializer_context())
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            instance = serializer.save()
+        return self.respond_object(
+            self.read_or_404(instance.pk), status.HTTP_201_CREATED,
+            {"Location": self.location(instance.pk)},
+        )
+
+    def update(self, request, pk, *args, **kwargs):
+        instance = self.instance_or_404(pk)
+        data = self.body_data()
+        serializer = self.resource.serializer(
+            instance, data=data, partial=True, context=self.serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            serializer.save()
+        return self.respond_object(self.read_or_404(pk))
+
+    def destroy(self, request, pk, *args, **kwargs):
+        instance = self.instance_or_404(pk)
+        snapshot = self.read_or_404(pk)
+        with transaction.atomic():
+            instance.delete()
+        # 200 with the object as it was: a sync client retries anything else forever (W32).
+        return self.respond_object(snapshot)
+
+
+class BusinessFileListView(APIView):
+    """``GET /business_files.xml`` and the mobile apps' ``GET /account/index/0.xml`` (W37)."""
+
+    legacy = False
+
+    def get(self, request, *args, **kwargs):
+        access = request.auth
+        memberships = Membership.objects.filter(user_id=access.user_id).select_related(
+            "business_file"
+        )
+        if access.api_key_id is not None:
+            key = ApiKey.objects.get(pk=access.api_key_id)
+            memberships = memberships.filter(business_file_id=key.business_file_id)
+        items = [
+            {"id": m.business_file_id, "name": m.business_file.name}
+            for m in memberships.order_by("business_file_id")
+        ]
+        pagination = None
+        if not self.legacy:
+            pagination = {
+                "current_page": 1,
+                "total_pages": 1,
+                "current_page_items_count": len(items),
+                "per_page": len(items),
+                "total_count": len(items),
+            }
+        return Response({
+            "root": "business_files", "item": "business_file", "items": items,
+            "pagination": pagination,
+        })

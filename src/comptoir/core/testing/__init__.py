@@ -1,0 +1,1 @@
+"""Shared test machinery: see ``api.py`` for :class:`ResourceAPITestCase`."""

@@ -1,0 +1,214 @@
+"""Who is calling, in which business file, with what rights: resolved once, cached safely.
+
+An :class:`Access` is the verdict of authenticating one credential (e-mail and password,
+e-mail and API key, or a bearer API key) for one business file. Reaching it the slow way
+costs a password hash (~0.2 s with PBKDF2) and two queries, so verdicts are cached:
+
+* under a key derived with HMAC-SHA256 from the server's secret and the credential, so the
+  cache never holds a password or anything that helps guess one;
+* together with the *access epochs* (``comptoir.tenancy.epochs``) of the user and the
+  business file, which every change that could alter the verdict replaces; a cached verdict
+  whose epochs no longer match is discarded, in every worker at once;
+* for ``COMPTOIR_CREDENTIAL_CACHE_SECONDS`` at most.
+
+A request whose verdict is cached therefore runs no SQL and no password hash to authenticate.
+
+Failed attempts are counted per account and per client address; past the configured number
+within the window, further attempts are refused with 429 before any hash runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
+
+from comptoir.tenancy import epochs
+from comptoir.tenancy.models import (
+    API_KEY_PREFIX,
+    ApiKey,
+    BusinessFile,
+    Membership,
+    Role,
+    User,
+    hash_api_key,
+)
+
+
+class AccessDenied(Exception):
+    """Authentication or authorisation failed; ``status`` says how to answer."""
+
+    def __init__(self, status: int, message: str, retry_after: int | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Access:
+    user_id: int
+    email: str
+    business_file_id: int | None
+    business_file_name: str
+    role: str
+    key_read_only: bool
+    api_key_id: int | None
+
+    @property
+    def can_write(self) -> bool:
+        return not self.key_read_only and self.role != Role.READ_ONLY
+
+
+_DUMMY_HASH = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = make_password("comptoir-timing-equaliser")
+    return _DUMMY_HASH
+
+
+def _cache_key(*parts: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), "\0".join(parts).encode(), hashlib.sha256)
+    return "comptoir:access:" + digest.hexdigest()
+
+
+def _stamp(user_id: int, bf_id: int | None) -> dict[str, str]:
+    """The current epochs a verdict for this user and business file depends on."""
+    stamped = {epochs.key("user", user_id): epochs.current("user", user_id)}
+    if bf_id is not None:
+        stamped[epochs.key("business_file", bf_id)] = epochs.current("business_file", bf_id)
+    return stamped
+
+
+def _cached(key: str) -> Access | None:
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    access, stamped = entry
+    current = cache.get_many(list(stamped))
+    if current != stamped:
+        return None
+    return access
+
+
+def _remember(key: str, access: Access, stamped: dict) -> None:
+    cache.set(key, (access, stamped), settings.COMPTOIR_CREDENTIAL_CACHE_SECONDS)
+
+
+# -- failed-login throttling -----------------------------------------------------------------
+
+def _failure_keys(email: str, address: str) -> list[tuple[str, int]]:
+    account = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
+    return [
+        (f"comptoir:fail:account:{account}", settings.COMPTOIR_LOGIN_FAILURES_PER_ACCOUNT),
+        (f"comptoir:fail:address:{address}", settings.COMPTOIR_LOGIN_FAILURES_PER_ADDRESS),
+    ]
+
+
+def _check_throttle(email: str, address: str) -> None:
+    keys = _failure_keys(email, address)
+    counts = cache.get_many([k for k, _ in keys])
+    for key, limit in keys:
+        if counts.get(key, 0) >= limit:
+            raise AccessDenied(
+                429,
+                "too many failed logins; try again later",
+                retry_after=settings.COMPTOIR_LOGIN_FAILURE_WINDOW,
+            )
+
+
+def _record_failure(email: str, address: str) -> None:
+    for key, _ in _failure_keys(email, address):
+        if not cache.add(key, 1, settings.COMPTOIR_LOGIN_FAILURE_WINDOW):
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.add(key, 1, settings.COMPTOIR_LOGIN_FAILURE_WINDOW)
+
+
+def _forget_failures(email: str) -> None:
+    cache.delete(_failure_keys(email, "-")[0][0])
+
+
+# -- resolution ------------------------------------------------------------------------------
+
+def _grant(user: User, bf_id: int | None, api_key: ApiKey | None) -> Access:
+    if bf_id is None:
+        return Access(user.pk, user.email, None, "", "", bool(api_key and api_key.read_only),
+                      api_key.pk if api_key else None)
+    if api_key is not None and api_key.business_file_id != bf_id:
+        raise AccessDenied(403, "this API key belongs to another business file")
+    membership = (
+        Membership.objects.select_related("business_file")
+        .filter(user=user, business_file_id=bf_id)
+        .first()
+    )
+    if membership is None:
+        raise AccessDenied(404, "no such business file")
+    business_file: BusinessFile = membership.business_file
+    if not business_file.api_enabled:
+        raise AccessDenied(403, "API access is switched off for this business file")
+    if not membership.api_access:
+        raise AccessDenied(403, "this user may not use the API in this business file")
+    return Access(
+        user.pk, user.email, bf_id, business_file.name, membership.role,
+        bool(api_key and api_key.read_only), api_key.pk if api_key else None,
+    )
+
+
+def _verify(email: str | None, secret: str) -> tuple[User, ApiKey | None] | None:
+    if secret.startswith(API_KEY_PREFIX):
+        api_key = (
+            ApiKey.objects.active().select_related("user")
+            .filter(key_hash=hash_api_key(secret)).first()
+        )
+        if api_key is None or not api_key.user.is_active:
+            return None
+        if email is not None and api_key.user.email != email.lower():
+            return None
+        return api_key.user, api_key
+    if email is None:
+        return None
+    user = User.objects.filter(email=email.lower()).first()
+    if user is None:
+        check_password(secret, _dummy_hash())  # same time whether or not the account exists
+        return None
+    if not (user.check_password(secret) and user.is_active):
+        return None
+    return user, None
+
+
+def authenticate(email: str | None, secret: str, bf_id: int | None, address: str) -> Access:
+    """The access ``(email, secret)`` grants in business file ``bf_id`` (None: no file)."""
+    scheme = "basic" if email is not None else "bearer"
+    key = _cache_key(scheme, (email or "").lower(), secret, str(bf_id))
+    access = _cached(key)
+    if access is not None:
+        return access
+
+    login = email or secret[:12]
+    _check_throttle(login, address)
+    verified = _verify(email, secret)
+    if verified is None:
+        _record_failure(login, address)
+        raise AccessDenied(401, "invalid credentials")
+    user, api_key = verified
+    verified_hash = user.password
+    # Stamp the epochs, then re-read what the verdict rests on: a change racing with us either
+    # shows in the re-read or has replaced an epoch after our stamp, voiding the cached verdict.
+    stamped = _stamp(user.pk, bf_id)
+    user.refresh_from_db(fields=["password", "is_active"])
+    if user.password != verified_hash or not user.is_active:
+        raise AccessDenied(401, "invalid credentials")
+    if email is not None:
+        _forget_failures(login)
+    access = _grant(user, bf_id, api_key)
+    _remember(key, access, stamped)
+    return access

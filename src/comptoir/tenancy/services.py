@@ -1,0 +1,34 @@
+"""Creating business files, their owners and API keys (used by the CLI and, later, the app)."""
+
+from django.db import transaction
+
+from comptoir.tenancy.models import ApiKey, BusinessFile, Membership, Role, User
+
+
+@transaction.atomic
+def create_business_file(*, name: str, email: str, password: str | None,
+                         enable_api: bool = False) -> tuple[BusinessFile, User, bool]:
+    """A business file owned by the user with ``email``, created if new.
+
+    An existing user keeps their password unless one is given. Returns the business file,
+    the user and whether the user was created.
+    """
+    user = User.objects.filter(email=email.lower()).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email, password)
+    elif password:
+        user.set_password(password)
+        user.save()
+    business_file = BusinessFile.objects.create(name=name, api_enabled=enable_api)
+    Membership.objects.create(user=user, business_file=business_file, role=Role.OWNER)
+    return business_file, user, created
+
+
+def issue_api_key(*, email: str, business_file_id: int, name: str = "",
+                  read_only: bool = False) -> tuple[ApiKey, str]:
+    user = User.objects.get(email=email.lower())
+    membership = Membership.objects.get(user=user, business_file_id=business_file_id)
+    return ApiKey.issue(
+        user=user, business_file=membership.business_file, name=name, read_only=read_only
+    )
