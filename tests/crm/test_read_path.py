@@ -1,0 +1,80 @@
+"""The read path at full page size: fixed query counts and output equal to the ORM's view."""
+
+import orjson
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from comptoir.core.testing.clients import make_tenant
+from comptoir.crm.models import Contact, ContactAddress, ContactItem, Firm
+
+
+class FullPageTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.tenant = make_tenant("a")
+        bf = cls.tenant.business_file
+        firms = Firm.objects.bulk_create(
+            [Firm(business_file=bf, name=f"Firme {i}") for i in range(10)]
+        )
+        contacts = Contact.objects.bulk_create([
+            Contact(business_file=bf, last_name=f"Nom {i:03d}", first_name="Anne",
+                    firm=firms[i % 10] if i % 3 else None)
+            for i in range(150)
+        ])
+        ContactAddress.objects.bulk_create([
+            ContactAddress(business_file=bf, contact=c, city="Lyon", zip_code="69001")
+            for c in contacts
+        ])
+        ContactItem.objects.bulk_create([
+            ContactItem(business_file=bf, contact=c, type_id=type_id, value=value)
+            for c in contacts
+            for type_id, value in ((27, "anne@example.fr"), (88, "06 00 00 00 00"))
+        ])
+        cls.contacts = contacts
+
+    def setUp(self):
+        self.client = self.tenant.owner_client()
+        self.client.get(f"/{self.tenant.id}/contacts.xml?per_page=1")  # cache the credential
+
+    def test_a_list_page_of_100_runs_4_queries(self):
+        for fmt in ("xml", "json"):
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(f"/{self.tenant.id}/contacts.{fmt}")
+            self.assertEqual(response.status_code, 200)
+            self.assertEqual(len(queries), 4, [q["sql"] for q in queries])
+        body = orjson.loads(response.content)
+        self.assertEqual(len(body["contacts"]), 100)
+        self.assertEqual(body["pagination"]["total_pages"], 2)
+        self.assertTrue(all(len(c["contact_items"]) == 2 for c in body["contacts"]))
+
+    def test_the_largest_page_still_runs_4_queries(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(f"/{self.tenant.id}/contacts.xml?per_page=100000")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(queries), 3)  # the whole collection fits: no COUNT needed
+        self.assertEqual(response.content.count(b"\n  <contact>\n"), 150)
+
+    def test_a_filtered_page_runs_4_queries(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(f"/{self.tenant.id}/contacts.json?q=nom 01&per_page=5")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(queries), 4, [q["sql"] for q in queries])
+        self.assertEqual(orjson.loads(response.content)["pagination"]["total_count"], 10)
+
+    def test_a_show_runs_3_queries(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(f"/{self.tenant.id}/contacts/{self.contacts[5].pk}.xml")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(queries), 3)
+
+    def test_compiled_rows_agree_with_the_orm(self):
+        body = orjson.loads(self.client.get(f"/{self.tenant.id}/contacts.json?per_page=500")
+                            .content)
+        by_id = {c["id"]: c for c in body["contacts"]}
+        for contact in Contact.objects.for_business_file(self.tenant.id).select_related("firm"):
+            wire = by_id[contact.pk]
+            self.assertEqual(wire["last_name"], contact.last_name)
+            self.assertEqual(wire["firm_id"], contact.firm_id)
+            self.assertEqual(wire["firm_name"], contact.firm.name if contact.firm else "")
+            self.assertEqual(wire["first_last_name"], f"Anne {contact.last_name}")
