@@ -8,3 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("comptoir.api.urls")),
 ]
+
+handler404 = "comptoir.api.views.not_found"
+handler500 = "comptoir.api.views.server_error"

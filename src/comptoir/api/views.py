@@ -18,12 +18,13 @@ import orjson
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
-from comptoir.api.renderers import PROLOG
+from comptoir.api.renderers import PROLOG, xml_errors
 from comptoir.core import inbound
 from comptoir.core.readpath import compiled
 from comptoir.core.xmlparser import Element, XMLRejected
@@ -34,7 +35,10 @@ JSON_OPTIONS = orjson.OPT_OMIT_MICROSECONDS
 JSON_CONTENT_TYPE = "application/json"
 
 
-def positive_int(request, name: str, default: int) -> int:
+MAX_PAGE = 1_000_000_000
+
+
+def positive_int(request, name: str, default: int, maximum: int = MAX_PAGE) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -44,6 +48,8 @@ def positive_int(request, name: str, default: int) -> int:
         raise exceptions.ParseError(f"{name}: expected a whole number, got {raw!r}") from None
     if value < 1:
         raise exceptions.ParseError(f"{name}: must be 1 or more")
+    if value > maximum:
+        raise exceptions.ParseError(f"{name}: must be at most {maximum}")
     return value
 
 
@@ -129,6 +135,7 @@ class ResourceViewSet(ViewSetMixin, APIView):
 
     def list(self, request, *args, **kwargs):
         page = positive_int(request, "page", 1)
+        # A per_page above the maximum is capped rather than refused (some clients ask 250).
         per_page = min(
             positive_int(request, "per_page", settings.COMPTOIR_PAGE_SIZE),
             settings.COMPTOIR_MAX_PAGE_SIZE,
@@ -223,3 +230,31 @@ class BusinessFileListView(APIView):
             "root": "business_files", "item": "business_file", "items": items,
             "pagination": pagination,
         })
+
+
+def _error_for_path(request, status_code: int, message: str) -> HttpResponse | None:
+    """An error page in the format the URL asks for: XML for .xml, JSON for .json."""
+    path = request.path
+    if path.endswith(".json"):
+        body = orjson.dumps({"type": "about:blank", "title": message, "status": status_code,
+                             "detail": message, "errors": [message]})
+        return HttpResponse(body, status=status_code, content_type="application/problem+json")
+    if path.endswith(".xml") or "/show/" in path or "/list/" in path:
+        return HttpResponse(xml_errors([message]), status=status_code,
+                            content_type=XML_CONTENT_TYPE)
+    return None
+
+
+def not_found(request, exception=None):
+    """Django's 404 for URLs no route matches, in the API's formats where they apply."""
+    response = _error_for_path(request, 404, "no such resource")
+    if response is not None:
+        return response
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    response = _error_for_path(request, 500, "internal error; it has been logged")
+    if response is not None:
+        return response
+    return defaults.server_error(request)

@@ -186,8 +186,8 @@ class ResourceAPITestCase(TestCase):
         self.assertEqual([c.tag for c in root], ["pagination"])
         self.assertEqual(root.findtext("pagination/current_page"), "99")
         self.assertEqual(root.findtext("pagination/current_page_items_count"), "0")
-        bad = self.client.get(self.url(query="page=zero"))
-        self.assertEqual(bad.status_code, 400)
+        for query in ("page=zero", "page=0", "per_page=-5", f"page={10**15}"):
+            self.assertEqual(self.client.get(self.url(query=query)).status_code, 400, query)
 
     def test_unknown_id_is_404(self):
         for fmt in ("xml", "json"):
