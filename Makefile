@@ -43,5 +43,9 @@ lint: install
 	  $(BIN)/comptoir makemigrations --check --dry-run > /dev/null \
 	  || { echo "models and migrations disagree: run comptoir makemigrations"; exit 1; }
 
+## Read path against the floor, in-process; writes docs/benchmarks.md (bench/README.md)
+bench: install
+	$(BIN)/python bench/inprocess.py --out docs/benchmarks.md
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -57,6 +57,10 @@ class Contact(Party):
 
     class Meta(Party.Meta):
         ordering = ["id"]
+        indexes = [
+            *Party.Meta.indexes,
+            models.Index(fields=["business_file", "firm"], name="crm_contact_bf_firm"),
+        ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}".strip()
@@ -74,6 +78,15 @@ class OwnedByParty(BusinessModel):
 
     class Meta(BusinessModel.Meta):
         abstract = True
+        # The nested reads filter on both columns; without these SQLite may pick the
+        # (business_file, id) index and scan every row of the tenant.
+        indexes = [
+            *BusinessModel.Meta.indexes,
+            models.Index(
+                fields=["business_file", "contact"], name="%(app_label)s_%(class)s_bf_contact"
+            ),
+            models.Index(fields=["business_file", "firm"], name="%(app_label)s_%(class)s_bf_firm"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(contact__isnull=False, firm__isnull=True)
