@@ -21,11 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 ## Set up (venv, dependencies, database, demo data) and serve on http://$(HOST):$(PORT)/
 run: install
 	$(BIN)/comptoir migrate --no-input -v0
-	@mkdir -p var && $(BIN)/comptoir demo > var/demo.json
-	@$(BIN)/python -c 'import json; d = json.load(open("var/demo.json")); \
-	print(f"\n  Comptoir demo at http://$(HOST):$(PORT)/\n  business file id: {d[\"business_file_id\"]}\n" \
-	f"  login:    {d[\"email\"]}\n  password: {d[\"password\"]}\n\n" \
-	f"  curl -u {d[\"email\"]}:{d[\"password\"]} http://$(HOST):$(PORT)/{d[\"business_file_id\"]}/contacts.xml\n")'
+	@$(BIN)/comptoir demo --banner http://$(HOST):$(PORT) > /dev/null
 	$(BIN)/comptoir serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 ## The whole suite on SQLite, then on PostgreSQL ($(PG_TEST_URL))
