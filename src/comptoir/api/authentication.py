@@ -26,17 +26,29 @@ REALM = "Comptoir API"
 
 
 def client_address(request) -> str:
+    """The address failed logins are counted against.
+
+    Behind a proxy (``COMPTOIR_TRUST_X_FORWARDED_FOR``) it is the *last* ``X-Forwarded-For``
+    entry, the one the proxy appended; the entries before it are whatever the client sent,
+    and taking the first would let every request claim a new address.
+    """
     if settings.COMPTOIR_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
     return request.META.get("REMOTE_ADDR", "-")
 
 
 def _business_file_id(request) -> int | None:
+    """The ``{bf}`` of the URL; None only for URLs that name no business file.
+
+    ``/0/contacts.xml`` names business file 0, which no one is a member of (404); the
+    "all files" ``0`` of ``/account/index/0.xml`` is not captured as ``bf``.
+    """
     kwargs = request.parser_context.get("kwargs", {}) if request.parser_context else {}
     value = kwargs.get("bf")
-    return int(value) if value not in (None, "", "0") else None
+    return int(value) if value not in (None, "") else None
 
 
 def _resolve(request, email, secret):

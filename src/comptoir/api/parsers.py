@@ -2,7 +2,13 @@
 
 Both read at most ``COMPTOIR_MAX_BODY_BYTES`` (a larger body is 413 before any parsing) and
 return a neutral document that ``comptoir.core.inbound`` turns into a resource's data.
+Malformed bodies are 400, except a character XML cannot carry, which is 422 as it is in JSON
+(where the serializer refuses it), and XML beyond the parser's limits (too many tags, too deep,
+too long a text), which is 413 like an oversized body. A UTF-8 byte order mark is skipped in
+both formats.
 """
+
+import codecs
 
 import orjson
 from django.conf import settings
@@ -42,6 +48,10 @@ class XMLParser(BaseParser):
         body = read_capped(stream, parser_context)
         try:
             return xmlparser.parse(body)
+        except xmlparser.XMLTooLarge as exc:
+            raise RequestTooLarge(str(exc)) from None
+        except xmlparser.XMLInvalidCharacter as exc:
+            raise exceptions.ValidationError([str(exc)]) from None
         except xmlparser.XMLRejected as exc:
             raise exceptions.ParseError(str(exc)) from None
 
@@ -52,6 +62,8 @@ class JSONParser(BaseParser):
 
     def parse(self, stream, media_type=None, parser_context=None):
         body = read_capped(stream, parser_context)
+        if body.startswith(codecs.BOM_UTF8):  # RFC 8259 §8.1 lets a parser ignore it
+            body = body[len(codecs.BOM_UTF8) :]
         if not body.strip():
             raise exceptions.ParseError("the request body is empty; send one JSON object")
         try:

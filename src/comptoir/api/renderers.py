@@ -8,7 +8,9 @@ DRF renders only the rest, which is:
 * a small listing (business files): ``{"root": "business_files", "item": "business_file",
   "items": [...], "pagination": {...} or None}``.
 
-XML follows the wire layout (prolog line, two-space indentation, one leaf per line).
+XML follows the wire layout (prolog line, two-space indentation, one leaf per line). Error
+messages may quote the client's input, which in a JSON body can hold characters XML cannot
+carry: they are spelled out (``\u0001``) so that the error document stays well-formed.
 """
 
 from __future__ import annotations
@@ -21,9 +23,16 @@ from comptoir.core import wire
 PROLOG = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
+def _spelled_out(match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def xml_errors(messages) -> str:
     lines = [PROLOG, "<errors>\n"]
-    lines += [f"  <error>{wire.xml_escape(str(m))}</error>\n" for m in messages]
+    lines += [
+        f"  <error>{wire.xml_escape(wire.XML_ILLEGAL.sub(_spelled_out, str(m)))}</error>\n"
+        for m in messages
+    ]
     lines.append("</errors>\n")
     return "".join(lines)
 

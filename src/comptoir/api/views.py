@@ -104,6 +104,11 @@ class ResourceViewSet(ViewSetMixin, APIView):
         return filterset.qs
 
     def body_data(self) -> dict:
+        if self.request.stream is None:
+            # DRF hands an empty body to no parser; Django reads no chunked body either.
+            raise exceptions.ParseError(
+                "the request body is empty; send one element with a Content-Length"
+            )
         document = self.request.data
         try:
             if isinstance(document, Element):

@@ -7,7 +7,9 @@ Both codecs end here, so XML and JSON writes follow one set of rules:
 * only the resource's writable fields and nested collections are kept: unknown and
   read-only names are ignored (W33);
 * a link given as ``0``, empty or ``null`` means "no link" (W23);
-* in XML, an empty element for a number, a date or a boolean means "no value";
+* in XML, an empty element for a number, a date or a boolean means "no value": null where
+  the field may be null, otherwise as if the element were absent (the default on create,
+  unchanged on update);
 * a nested collection present in the body is a list of items, each a dict of its writable
   fields plus ``id`` when the client names an existing item.
 """
@@ -25,7 +27,11 @@ def _normalise(fields, values: dict, from_xml: bool) -> dict:
             continue
         value = values[f.name]
         no_link = f.kind == LINK and value in ("0", 0, "", None)
-        if no_link or (from_xml and f.kind != TEXT and value == ""):
+        if from_xml and f.kind != TEXT and value == "":
+            if not f.nullable:
+                continue
+            value = None
+        elif no_link:
             value = None
         data[f.name] = value
     return data
@@ -43,6 +49,9 @@ def from_xml(resource, root: Element) -> dict:
         wrapper = root.child(nested.plural)
         if wrapper is None:
             continue
+        if wrapper.is_leaf and wrapper.text:
+            # Text where items belong is a mistake, not a request to empty the collection.
+            raise XMLRejected(f"<{nested.plural}> must hold <{nested.singular}> elements")
         data[nested.plural] = [
             _normalise(_nested_item_fields(nested), item.leaves(), from_xml=True)
             for item in wrapper.children

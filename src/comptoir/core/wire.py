@@ -1,8 +1,10 @@
 """Value formats of the incwo wire, both directions (wire-contract W23–W27).
 
 Out: dates ``dd-mm-YYYY``, timestamps ``dd-mm-YYYY-HH-MM`` in the server's time zone,
-booleans ``0``/``1``, decimals with a dot and their fractional digits, absent links ``0``,
-text escaped for XML (line breaks as ``&#10;`` so that every leaf stays on one line).
+booleans ``0``/``1``, decimals in fixed point with a dot and their fractional digits (never
+``0E-9``), absent links ``0``, text escaped for XML (line breaks, including the Unicode ones
+that ``str.splitlines()`` and JavaScript honour, as character references, so that every leaf
+stays on one line).
 JSON gets ISO 8601, ``true``/``false``, ``null`` and decimals as strings. In: the same
 forms, plus ISO 8601 everywhere, ``0`` or empty meaning "no link", and surrounding
 whitespace ignored.
@@ -32,6 +34,11 @@ def to_local(value: dt.datetime) -> dt.datetime:
     return value.astimezone(local_tz())
 
 
+# Legal in XML 1.0 but line breaks for Python's splitlines() and JavaScript: a client cutting
+# the document into lines must still see one leaf per line.
+_UNICODE_BREAKS = (("\x85", "&#133;"), ("\u2028", "&#8232;"), ("\u2029", "&#8233;"))
+
+
 def xml_escape(text: str) -> str:
     if "&" in text:
         text = text.replace("&", "&amp;")
@@ -42,6 +49,10 @@ def xml_escape(text: str) -> str:
     if "\n" in text or "\r" in text:
         # Character references keep one leaf per line (W20) and survive parsing unchanged.
         text = text.replace("\r", "&#13;").replace("\n", "&#10;")
+    if not text.isascii():  # O(1): the check below costs nothing on ASCII text
+        for char, reference in _UNICODE_BREAKS:
+            if char in text:
+                text = text.replace(char, reference)
     return text
 
 
@@ -64,8 +75,13 @@ def as_decimal(value, places: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places)) if places else value
 
 
+def decimal_text(value, places: int) -> str:
+    """Fixed point, never exponent notation: ``str()`` gives ``0E-9`` and ``1.00E-7``."""
+    return format(as_decimal(value, places), "f")
+
+
 def xml_decimal(value, places: int) -> str:
-    text = str(as_decimal(value, places))
+    text = decimal_text(value, places)
     return text if "." in text else text + ".0"
 
 
@@ -97,7 +113,7 @@ def json_date(value):
 
 
 def json_decimal(value, places: int):
-    return None if value is None else str(as_decimal(value, places))
+    return None if value is None else decimal_text(value, places)
 
 
 # --- input ---------------------------------------------------------------------------------

@@ -1,19 +1,17 @@
 from django.contrib import admin
 
-from comptoir.core.admin import BusinessModelAdmin
+from comptoir.core.admin import BusinessInline, BusinessModelAdmin
 from comptoir.crm.models import Contact, ContactAddress, ContactItem, Firm
 
 
-class ContactItemInline(admin.TabularInline):
+class ContactItemInline(BusinessInline):
     model = ContactItem
     fields = ("type_id", "value")
-    extra = 0
 
 
-class ContactAddressInline(admin.StackedInline):
+class ContactAddressInline(BusinessInline):
     model = ContactAddress
     fields = ("address_type", "street_address", "street_address2", "zip_code", "city", "country")
-    extra = 0
 
 
 @admin.register(Contact)

@@ -4,7 +4,15 @@ from django.db import models
 from django.db.models import Q
 
 from comptoir.core.models import BusinessModel
-from comptoir.crm.choices import AddressType, Civility, ContactItemType, Language, PartyType
+from comptoir.crm.choices import (
+    PHONE_TYPES,
+    AddressType,
+    Civility,
+    ContactItemType,
+    Language,
+    PartyType,
+)
+from comptoir.crm.services import normalize_phone
 
 
 class Party(BusinessModel):
@@ -122,3 +130,8 @@ class ContactItem(OwnedByParty):
             *OwnedByParty.Meta.indexes,
             models.Index(fields=["business_file", "normalized_phone"], name="crm_item_phone"),
         ]
+
+    def save(self, *args, **kwargs):
+        # Also computed by the API serializer, whose bulk inserts do not call save().
+        self.normalized_phone = normalize_phone(self.value) if self.type_id in PHONE_TYPES else ""
+        super().save(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 An :class:`Access` is the verdict of authenticating one credential (e-mail and password,
 e-mail and API key, or a bearer API key) for one business file. Reaching it the slow way
-costs a password hash (~0.2 s with PBKDF2) and two queries, so verdicts are cached:
+costs a password hash (~0.2 s with PBKDF2) and a few queries, so verdicts are cached:
 
 * under a key derived with HMAC-SHA256 from the server's secret and the credential, so the
   cache never holds a password or anything that helps guess one;
@@ -14,7 +14,10 @@ costs a password hash (~0.2 s with PBKDF2) and two queries, so verdicts are cach
 A request whose verdict is cached therefore runs no SQL and no password hash to authenticate.
 
 Failed attempts are counted per account and per client address; past the configured number
-within the window, further attempts are refused with 429 before any hash runs.
+within the window (which restarts at each failure), further attempts are refused with 429
+before any hash runs. A credential whose verdict is already cached is not throttled: it was
+verified, and honouring it keeps the owner's programs running while someone else hammers the
+account.
 """
 
 from __future__ import annotations
@@ -104,15 +107,25 @@ def _remember(key: str, access: Access, stamped: dict) -> None:
 
 # -- failed-login throttling -----------------------------------------------------------------
 
-def _failure_keys(email: str, address: str) -> list[tuple[str, int]]:
-    account = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
-    return [
-        (f"comptoir:fail:account:{account}", settings.COMPTOIR_LOGIN_FAILURES_PER_ACCOUNT),
-        (f"comptoir:fail:address:{address}", settings.COMPTOIR_LOGIN_FAILURES_PER_ADDRESS),
-    ]
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _check_throttle(email: str, address: str) -> None:
+def _failure_keys(email: str | None, address: str) -> list[tuple[str, int]]:
+    """The counters a failure adds to: the client address's and, for an e-mail, the account's.
+
+    A bearer key names no account (counting per key prefix would only let a stranger who
+    knows a prefix lock its key out), so it counts against the address alone.
+    """
+    keys = [(f"comptoir:fail:address:{_digest(address)}",
+             settings.COMPTOIR_LOGIN_FAILURES_PER_ADDRESS)]
+    if email is not None:
+        keys.append((f"comptoir:fail:account:{_digest(email.lower())}",
+                     settings.COMPTOIR_LOGIN_FAILURES_PER_ACCOUNT))
+    return keys
+
+
+def _check_throttle(email: str | None, address: str) -> None:
     keys = _failure_keys(email, address)
     counts = cache.get_many([k for k, _ in keys])
     for key, limit in keys:
@@ -124,17 +137,22 @@ def _check_throttle(email: str, address: str) -> None:
             )
 
 
-def _record_failure(email: str, address: str) -> None:
+def _record_failure(email: str | None, address: str) -> None:
+    window = settings.COMPTOIR_LOGIN_FAILURE_WINDOW
     for key, _ in _failure_keys(email, address):
-        if not cache.add(key, 1, settings.COMPTOIR_LOGIN_FAILURE_WINDOW):
+        if not cache.add(key, 1, window):
             try:
                 cache.incr(key)
             except ValueError:  # expired between add and incr
-                cache.add(key, 1, settings.COMPTOIR_LOGIN_FAILURE_WINDOW)
+                cache.add(key, 1, window)
+            else:
+                # Some backends (Django's file cache, the default) re-set their default
+                # timeout on incr: give the counter its window back, counted from this failure.
+                cache.touch(key, window)
 
 
 def _forget_failures(email: str) -> None:
-    cache.delete(_failure_keys(email, "-")[0][0])
+    cache.delete(_failure_keys(email, "-")[1][0])
 
 
 # -- resolution ------------------------------------------------------------------------------
@@ -164,16 +182,20 @@ def _grant(user: User, bf_id: int | None, api_key: ApiKey | None) -> Access:
 
 
 def _verify(email: str | None, secret: str) -> tuple[User, ApiKey | None] | None:
+    if not secret:
+        return None  # an empty password is never a credential, whatever the stored hash says
     if secret.startswith(API_KEY_PREFIX):
         api_key = (
             ApiKey.objects.active().select_related("user")
             .filter(key_hash=hash_api_key(secret)).first()
         )
-        if api_key is None or not api_key.user.is_active:
-            return None
-        if email is not None and api_key.user.email != email.lower():
-            return None
-        return api_key.user, api_key
+        if api_key is not None:
+            if not api_key.user.is_active:
+                return None
+            if email is not None and api_key.user.email != email.lower():
+                return None
+            return api_key.user, api_key
+        # Not a key: with an e-mail it may still be a password that starts like one.
     if email is None:
         return None
     user = User.objects.filter(email=email.lower()).first()
@@ -193,11 +215,10 @@ def authenticate(email: str | None, secret: str, bf_id: int | None, address: str
     if access is not None:
         return access
 
-    login = email or secret[:12]
-    _check_throttle(login, address)
+    _check_throttle(email, address)
     verified = _verify(email, secret)
     if verified is None:
-        _record_failure(login, address)
+        _record_failure(email, address)
         raise AccessDenied(401, "invalid credentials")
     user, api_key = verified
     verified_hash = user.password
@@ -207,8 +228,10 @@ def authenticate(email: str | None, secret: str, bf_id: int | None, address: str
     user.refresh_from_db(fields=["password", "is_active"])
     if user.password != verified_hash or not user.is_active:
         raise AccessDenied(401, "invalid credentials")
+    if api_key is not None and not ApiKey.objects.active().filter(pk=api_key.pk).exists():
+        raise AccessDenied(401, "invalid credentials")  # revoked while we were verifying it
     if email is not None:
-        _forget_failures(login)
+        _forget_failures(email)
     access = _grant(user, bf_id, api_key)
     _remember(key, access, stamped)
     return access

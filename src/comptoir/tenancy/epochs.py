@@ -9,6 +9,7 @@ token missing from the cache (evicted, cache cleared) also fails the match: the 
 import secrets
 
 from django.core.cache import cache
+from django.db import transaction
 
 PREFIX = "comptoir:epoch:"
 TIMEOUT = 7 * 24 * 3600
@@ -18,9 +19,21 @@ def key(kind: str, pk) -> str:
     return f"{PREFIX}{kind}:{pk}"
 
 
-def bump(kind: str, pk) -> str:
+def _draw(kind: str, pk) -> str:
     token = secrets.token_hex(8)
     cache.set(key(kind, pk), token, TIMEOUT)
+    return token
+
+
+def bump(kind: str, pk, using=None) -> str:
+    """Draw a new token now and, inside a transaction, once more when it commits.
+
+    Until the commit other workers still read the old rows: a verdict they cache in between
+    carries the token drawn now, which the commit replaces.
+    """
+    token = _draw(kind, pk)
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(lambda: _draw(kind, pk), using=using)
     return token
 
 

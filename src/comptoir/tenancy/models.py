@@ -6,8 +6,11 @@ the user's password (HTTP Basic, as incwo clients do) or with an *API key* bound
 and one business file.
 
 Any change here that could alter what a cached credential grants (password, activity,
-role, API switch, key revocation) bumps an *access epoch* so that every worker drops its
-cached verdicts at once (see ``comptoir.tenancy.access``).
+role, API switch, key revocation, and the deletion of any of these rows, cascades included)
+bumps an *access epoch* so that every worker drops its cached verdicts at once (see
+``comptoir.tenancy.access``). The bumps hang on ``post_save`` and ``post_delete``, which
+cascading deletes send too; ``QuerySet.update()`` sends nothing, so code that changes these
+fields in bulk must bump the epochs itself.
 """
 
 import hashlib
@@ -16,6 +19,8 @@ import secrets
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from comptoir.tenancy import epochs
@@ -65,8 +70,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
         super().save(*args, **kwargs)
-        if self.pk:
-            epochs.bump("user", self.pk)
 
 
 class BusinessFile(models.Model):
@@ -82,10 +85,6 @@ class BusinessFile(models.Model):
 
     def __str__(self):
         return f"{self.name} (#{self.pk})"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        epochs.bump("business_file", self.pk)
 
 
 class Role(models.TextChoices):
@@ -114,16 +113,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.business_file} ({self.role})"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        epochs.bump("user", self.user_id)
-
-    def delete(self, *args, **kwargs):
-        user_id = self.user_id
-        result = super().delete(*args, **kwargs)
-        epochs.bump("user", user_id)
-        return result
 
     @property
     def can_write(self) -> bool:
@@ -166,16 +155,6 @@ class ApiKey(models.Model):
     def __str__(self):
         return f"{self.prefix}… {self.name}".strip()
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        epochs.bump("user", self.user_id)
-
-    def delete(self, *args, **kwargs):
-        user_id = self.user_id
-        result = super().delete(*args, **kwargs)
-        epochs.bump("user", user_id)
-        return result
-
     @classmethod
     def issue(cls, *, user, business_file, name="", read_only=False) -> tuple["ApiKey", str]:
         """Create a key and return it with its secret, which is never stored nor shown again."""
@@ -191,5 +170,29 @@ class ApiKey(models.Model):
         return key, secret
 
     def revoke(self):
-        self.revoked_at = timezone.now()
-        self.save(update_fields=["revoked_at"])
+        """Revoke the key; revoking it again keeps the time of the first revocation."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+
+# -- access epochs ---------------------------------------------------------------------------
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def _user_changed(sender, instance, using, **kwargs):
+    epochs.bump("user", instance.pk, using)
+
+
+@receiver(post_save, sender=BusinessFile)
+@receiver(post_delete, sender=BusinessFile)
+def _business_file_changed(sender, instance, using, **kwargs):
+    epochs.bump("business_file", instance.pk, using)
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+@receiver(post_save, sender=ApiKey)
+@receiver(post_delete, sender=ApiKey)
+def _credential_changed(sender, instance, using, **kwargs):
+    epochs.bump("user", instance.user_id, using)

@@ -10,12 +10,17 @@ def create_business_file(*, name: str, email: str, password: str | None,
                          enable_api: bool = False) -> tuple[BusinessFile, User, bool]:
     """A business file owned by the user with ``email``, created if new.
 
-    An existing user keeps their password unless one is given. Returns the business file,
-    the user and whether the user was created.
+    An existing user keeps their password unless one is given. A new user needs a password
+    (an empty one is refused: it would let anyone log in). Returns the business file, the user
+    and whether the user was created.
     """
+    if password is not None and not password:
+        raise ValueError("the password may not be empty")
     user = User.objects.filter(email=email.lower()).first()
     created = user is None
     if created:
+        if password is None:
+            raise ValueError("a new user needs a password")
         user = User.objects.create_user(email, password)
     elif password:
         user.set_password(password)

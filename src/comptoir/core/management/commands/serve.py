@@ -29,7 +29,13 @@ class Command(BaseCommand):
         call_command("check", deploy=False)
         call_command("collectstatic", interactive=False, verbosity=0)
 
+        from django.db import connections
+
         from comptoir.wsgi import application
+
+        # Workers are forked from this process: none may inherit a database connection that
+        # a check (or a future start-up step) opened here, or they would share its socket.
+        connections.close_all()
 
         config = {
             "bind": f"{host}:{port}",

@@ -42,6 +42,8 @@ class Command(BaseCommand):
         }))
 
     def handle_list(self, email, **options):
+        if not User.objects.filter(email=email.lower()).exists():
+            raise CommandError(f"no user {email!r}")
         for key in ApiKey.objects.filter(user__email=email.lower()):
             self.stdout.write(json.dumps({
                 "id": key.pk, "prefix": key.prefix, "name": key.name,

@@ -1,5 +1,6 @@
 import json
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
@@ -8,12 +9,17 @@ from comptoir.tenancy.services import create_business_file
 
 
 class Command(BaseCommand):
-    help = "Create a business file and its owner (created if new). Prints one line of JSON."
+    help = (
+        "Create a business file and its owner (created if new). Prints one line of JSON. "
+        "A password, required for a new user, must pass the configured password validators."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True)
         parser.add_argument("--email", required=True)
-        parser.add_argument("--password", help="required when the user is new")
+        parser.add_argument(
+            "--password", help="required when the user is new; replaces an existing user's"
+        )
         parser.add_argument("--enable-api", action="store_true", help="switch API access on")
 
     def handle(self, *args, name, email, password, enable_api, **options):
@@ -27,6 +33,11 @@ class Command(BaseCommand):
 
         if password is None and not User.objects.filter(email=email.lower()).exists():
             raise CommandError("--password is required for a new user")
+        if password is not None:
+            try:
+                validate_password(password, User(email=email.lower()))
+            except ValidationError as invalid:
+                raise CommandError("--password: " + " ".join(invalid.messages)) from None
         business_file, user, created = create_business_file(
             name=name.strip(), email=email, password=password, enable_api=enable_api
         )
