@@ -11,6 +11,8 @@ URL                                      methods                    action
 ``/{plural}/show/{bf}/{id}[.xml|.json]`` GET, PUT, DELETE           show, update, delete (legacy)
 ``/{plural}/create/{bf}[.xml|.json]``    POST                       create (legacy)
 ``/{plural}/destroy/{bf}/{id}[...]``     POST, DELETE               delete (legacy)
+``/{bf}/{plural}/{id}/{action}.xml|json`` POST                      a declared action
+``/{plural}/{legacy}/{bf}/{id}``         GET, POST                  the action (legacy name)
 =======================================  =========================  ==========================
 
 plus ``/business_files.xml|json`` and ``/account/index/0.xml`` listing the caller's business
@@ -36,7 +38,17 @@ def resource_patterns(resource):
         return ResourceViewSet.as_view(actions, resource=resource)
 
     p = resource.plural
-    return [
+    actions = []
+    for action in resource.actions:
+        run = ResourceViewSet.as_view({"post": "run_action"}, resource=resource,
+                                      action_name=action.name)
+        actions.append(re_path(rf"^{BF}/{p}/{PK}/{action.name}{FORMAT}$", run,
+                               name=f"{p}-{action.name}"))
+        if action.legacy:
+            legacy = ResourceViewSet.as_view({"get": "run_action", "post": "run_action"},
+                                             resource=resource, action_name=action.name)
+            actions.append(re_path(rf"^{p}/{action.legacy}/{BF}/{PK}{OPTIONAL_FORMAT}$", legacy))
+    return [*actions,
         re_path(rf"^{BF}/{p}{FORMAT}$", view(COLLECTION), name=f"{p}-list"),
         re_path(rf"^{BF}/{p}/{PK}{FORMAT}$", view(MEMBER), name=f"{p}-detail"),
         re_path(rf"^{p}/list/{BF}{OPTIONAL_FORMAT}$", view({"get": "list"})),

@@ -27,6 +27,7 @@ from rest_framework.viewsets import ViewSetMixin
 from comptoir.api.renderers import PROLOG, xml_errors
 from comptoir.core import inbound
 from comptoir.core.readpath import compiled
+from comptoir.core.registry import registry
 from comptoir.core.xmlparser import Element, XMLRejected
 from comptoir.tenancy.models import ApiKey, Membership
 
@@ -55,6 +56,7 @@ def positive_int(request, name: str, default: int, maximum: int = MAX_PAGE) -> i
 
 class ResourceViewSet(ViewSetMixin, APIView):
     resource = None  # given to as_view() by the router
+    action_name = None  # for the routes of a declared Action
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -66,8 +68,8 @@ class ResourceViewSet(ViewSetMixin, APIView):
     def wants_json(self) -> bool:
         return self.request.accepted_renderer.format == "json"
 
-    def respond_object(self, row_and_nested, status_code=200, headers=None):
-        writers = compiled(self.resource).writers
+    def respond_object(self, row_and_nested, status_code=200, headers=None, resource=None):
+        writers = compiled(resource or self.resource).writers
         row, nested = row_and_nested
         if self.wants_json:
             body = orjson.dumps(writers.json_object(row, *nested), option=JSON_OPTIONS)
@@ -176,6 +178,10 @@ class ResourceViewSet(ViewSetMixin, APIView):
 
     def create(self, request, *args, **kwargs):
         data = self.body_data()
+        for param, field in self.resource.create_from_query.items():
+            value = request.query_params.get(param)
+            if value is not None and field not in data:
+                data[field] = value
         serializer = self.resource.serializer(data=data, context=self.serializer_context())
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
@@ -203,6 +209,26 @@ class ResourceViewSet(ViewSetMixin, APIView):
             instance.delete()
         # 200 with the object as it was: a sync client retries anything else forever (W32).
         return self.respond_object(snapshot)
+
+
+    def run_action(self, request, pk, *args, **kwargs):
+        # A legacy action route answers GET, which the permission class lets readers through.
+        if not request.auth.can_write:
+            raise exceptions.PermissionDenied("this credential may only read")
+        action = next(a for a in self.resource.actions if a.name == self.action_name)
+        with transaction.atomic():
+            instance = self.instance_or_404(pk)
+            result = action.handler(instance, self.serializer_context())
+        if result.__class__ is self.resource.model:
+            return self.respond_object(self.read_or_404(result.pk))
+        # The action made another object (an invoice from a proposal): 201 and where it is.
+        target = registry.for_model(result.__class__)
+        return self.respond_object(
+            compiled(target).read_one(self.bf_id, result.pk), status.HTTP_201_CREATED,
+            {"Location": f"/{self.bf_id}/{target.plural}/{result.pk}."
+                         f"{request.accepted_renderer.format}"},
+            resource=target,
+        )
 
 
 class BusinessFileListView(APIView):

@@ -147,6 +147,23 @@ class Nested:
         return f"<Nested {self.plural}/{self.singular} of {self.model.__name__}>"
 
 
+@dataclass(frozen=True)
+class Action:
+    """A business operation on one object: ``POST /{bf}/{plural}/{id}/{name}.xml``.
+
+    ``handler(instance, context)`` runs in a transaction with the write context of the request
+    (``business_file``, ``user_id``) and returns the object to answer with (the same one, or
+    a new one such as the invoice made from a proposal); it raises DRF's ``ValidationError``
+    for a rule the object breaks (422). ``legacy`` names an action-style route incwo clients
+    call with GET, ``/{plural}/{legacy}/{bf}/{id}`` (W11); it still needs a writing credential.
+    """
+
+    name: str
+    handler: object
+    summary: str = ""
+    legacy: str = ""
+
+
 class Resource:
     """Subclass and decorate with :func:`register`; every attribute is a declaration."""
 
@@ -163,8 +180,11 @@ class Resource:
     filterset = None
     enumerations: dict = {}
     ordering: tuple = ("id",)
-    #: extra URL routes for this resource beyond CRUD (name -> view), filled by later modules
-    legacy_names: tuple = ()
+    #: business operations beyond CRUD, each its own URL (see :class:`Action`)
+    actions: tuple[Action, ...] = ()
+    #: query parameters that give a field its value on create when the body does not,
+    #: e.g. ``{"type": "label_type"}`` for ``POST /custom_labels.xml?type=…`` (W35)
+    create_from_query: dict = {}
 
     @cached_property
     def wire_fields(self) -> tuple[WireField, ...]:

@@ -48,6 +48,7 @@ from comptoir.crm.choices import (
 from comptoir.crm.models import Contact, ContactAddress, ContactItem, Firm
 from comptoir.crm.services import luhn_ok, normalize_phone
 from comptoir.tenancy.models import BusinessFile, Membership, Role, User
+from comptoir.tenancy.services import set_up_business_file
 
 DEMO_EMAIL = "demo@comptoir.test"
 DEMO_NAME = "Atelier Martin & Fils (démo)"
@@ -547,6 +548,7 @@ def load_demo(stdout=None) -> dict:
         created = bf is None
         if created:
             bf = BusinessFile.objects.create(name=DEMO_NAME, api_enabled=True)
+            set_up_business_file(bf)
             Membership.objects.create(user=user, business_file=bf, role=Role.OWNER)
             counts = generate(bf, user, random.Random(SEED))
             _write(stdout, "Created {firms} firms, {contacts} contacts, {addresses} addresses "

@@ -1,8 +1,30 @@
-"""Creating business files, their owners and API keys (used by the CLI and, later, the app)."""
+"""Creating business files, their owners and API keys (used by the CLI and, later, the app).
+
+Modules that need records in every business file (the catalog's default warehouse, say)
+register a set-up function with :func:`on_business_file_created`; it runs inside the
+transaction that creates the business file. This is an explicit list of calls, not a signal.
+"""
+
+from collections.abc import Callable
 
 from django.db import transaction
 
 from comptoir.tenancy.models import ApiKey, BusinessFile, Membership, Role, User
+
+_SETUP: list[Callable] = []
+
+
+def on_business_file_created(function: Callable) -> Callable:
+    """Register ``function(business_file)`` to run when a business file is created."""
+    if function not in _SETUP:
+        _SETUP.append(function)
+    return function
+
+
+def set_up_business_file(business_file) -> None:
+    """Run every module's set-up for a new (or, idempotently, an existing) business file."""
+    for function in _SETUP:
+        function(business_file)
 
 
 @transaction.atomic
@@ -27,6 +49,7 @@ def create_business_file(*, name: str, email: str, password: str | None,
         user.save()
     business_file = BusinessFile.objects.create(name=name, api_enabled=enable_api)
     Membership.objects.create(user=user, business_file=business_file, role=Role.OWNER)
+    set_up_business_file(business_file)
     return business_file, user, created
 
 

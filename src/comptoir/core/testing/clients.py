@@ -9,6 +9,7 @@ from django.test import Client
 
 from comptoir.core.registry import registry
 from comptoir.tenancy.models import ApiKey, BusinessFile, Membership, Role, User
+from comptoir.tenancy.services import set_up_business_file
 
 
 def basic(email: str, secret: str) -> dict:
@@ -75,6 +76,7 @@ class Tenant:
 
 def make_tenant(label: str, password: str = "correct horse battery") -> Tenant:
     business_file = BusinessFile.objects.create(name=f"Entreprise {label}", api_enabled=True)
+    set_up_business_file(business_file)
     owner = User.objects.create_user(f"owner-{label}@example.test", password)
     reader = User.objects.create_user(f"reader-{label}@example.test", password)
     Membership.objects.create(user=owner, business_file=business_file, role=Role.OWNER)
