@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "comptoir.api",
     "comptoir.web",
     "comptoir.crm",
+    "comptoir.catalog",
+    "comptoir.cash",
+    "comptoir.sales",
 ]
 
 MIDDLEWARE = [

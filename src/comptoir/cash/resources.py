@@ -1,0 +1,1 @@
+"""Resources of the cash module (filled as the module lands)."""

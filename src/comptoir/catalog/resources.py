@@ -1,0 +1,1 @@
+"""Resources of the catalog module (filled as the module lands)."""

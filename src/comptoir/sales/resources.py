@@ -1,0 +1,1 @@
+"""Resources of the sales module (filled as the module lands)."""
