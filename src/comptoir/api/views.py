@@ -17,9 +17,11 @@ import math
 import orjson
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponse
 from django.views import defaults
 from rest_framework import exceptions, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
@@ -205,8 +207,19 @@ class ResourceViewSet(ViewSetMixin, APIView):
     def destroy(self, request, pk, *args, **kwargs):
         instance = self.instance_or_404(pk)
         snapshot = self.read_or_404(pk)
-        with transaction.atomic():
-            instance.delete()
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            # Records that documents refer to are kept (a product on an invoice): say which.
+            kinds = sorted({o._meta.verbose_name_plural for o in exc.protected_objects}
+                           if isinstance(exc, ProtectedError)
+                           else {o._meta.verbose_name_plural for o in exc.restricted_objects})
+            raise ValidationError(
+                f"this {self.resource.singular} is referred to by {', '.join(kinds)} "
+                "and cannot be deleted"
+                + (f"; {self.resource.deletion_hint}" if self.resource.deletion_hint else "")
+            ) from None
         # 200 with the object as it was: a sync client retries anything else forever (W32).
         return self.respond_object(snapshot)
 

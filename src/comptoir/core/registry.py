@@ -185,6 +185,8 @@ class Resource:
     #: query parameters that give a field its value on create when the body does not,
     #: e.g. ``{"type": "label_type"}`` for ``POST /custom_labels.xml?type=…`` (W35)
     create_from_query: dict = {}
+    #: what to say when a delete is refused because documents refer to the object
+    deletion_hint: str = ""
 
     @cached_property
     def wire_fields(self) -> tuple[WireField, ...]:

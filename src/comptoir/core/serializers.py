@@ -13,7 +13,8 @@ The base class supplies the rest from the resource declaration, so the fast read
 write validation cannot drift apart:
 
 * fields are the resource's writable wire fields; links keep their wire names (``firm_id``)
-  and accept only objects of the request's business file (another tenant's id reads as "no
+  and accept only objects of the request's business file (for a link to a user: a member
+  of it) (another tenant's id reads as "no
   such object", never as a hint that it exists);
 * nested collections become lists of their own serializers and, when sent, replace the stored
   collection: items naming an existing ``id`` are updated, others created, missing ones
@@ -24,6 +25,7 @@ write validation cannot drift apart:
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from rest_framework import serializers
 
@@ -52,6 +54,9 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         manager = self.related_model._default_manager
         if hasattr(manager, "for_business_file"):
             return manager.for_business_file(business_file)
+        if self.related_model is get_user_model():
+            # A user link (a lead's manager, a task's assignee) names a member of this file.
+            return manager.filter(memberships__business_file_id=business_file)
         return manager.none()
 
     def to_internal_value(self, data):
