@@ -13,9 +13,8 @@ The base class supplies the rest from the resource declaration, so the fast read
 write validation cannot drift apart:
 
 * fields are the resource's writable wire fields; links keep their wire names (``firm_id``)
-  and accept only objects of the request's business file (for a link to a user: a member
-  of it) (another tenant's id reads as "no
-  such object", never as a hint that it exists);
+  and accept only objects of the request's business file, or for a link to a user, a member
+  of it (another tenant's id reads as "no such object", never as a hint that it exists);
 * nested collections become lists of their own serializers and, when sent, replace the stored
   collection: items naming an existing ``id`` are updated, others created, missing ones
   deleted;
