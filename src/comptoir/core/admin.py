@@ -5,7 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from comptoir.core import wire
-from comptoir.core.models import operator_scope
+from comptoir.core.models import (
+    DocumentCounter,
+    JournalEntry,
+    JournalHead,
+    NumberingPattern,
+    operator_scope,
+)
 
 
 class OperatorScopeMiddleware:
@@ -64,3 +70,46 @@ class BusinessModelAdmin(XMLSafeTextMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # records are created inside a business file, through the API or the app
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Framework records that only the framework writes: operators may look, not touch."""
+
+    list_filter = ("business_file",)
+
+    def get_queryset(self, request):
+        return self.model._default_manager.unscoped().select_related("business_file")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NumberingPattern)
+class NumberingPatternAdmin(ReadOnlyAdmin):
+    list_display = ("business_file", "kind", "pattern", "updated_at")
+
+
+@admin.register(DocumentCounter)
+class DocumentCounterAdmin(ReadOnlyAdmin):
+    list_display = ("business_file", "kind", "year", "last_index")
+    list_filter = ("business_file", "kind", "year")
+
+
+@admin.register(JournalHead)
+class JournalHeadAdmin(ReadOnlyAdmin):
+    list_display = ("business_file", "sequence", "hash")
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ("business_file", "sequence", "created_at", "event", "object_zname",
+                    "object_zid", "reference", "user_id")
+    list_filter = ("business_file", "event")
+    search_fields = ("reference",)
+    ordering = ("business_file", "-sequence")

@@ -195,3 +195,142 @@ class BusinessModel(models.Model):
     class Meta:
         abstract = True
         indexes = [models.Index(fields=["business_file", "id"], name="%(app_label)s_%(class)s_bf")]
+
+
+# -- Framework tables of numbering and the journal (``numbering.py``, ``journal.py``) --------
+
+
+class LockedRowQuerySet(BusinessQuerySet):
+    def lock(self, business_file_id: int, **key):
+        """The row of ``business_file_id`` and ``key``, created if missing, locked until commit.
+
+        A missing row is inserted with ``INSERT … ON CONFLICT DO NOTHING`` (``INSERT OR IGNORE``
+        on SQLite): two transactions creating it at once do not fail, the second waits for
+        the first and then inserts nothing. ``SELECT … FOR UPDATE`` then locks the row on
+        PostgreSQL; SQLite ignores it, its IMMEDIATE transactions already hold the write lock.
+        """
+        rows = self.for_business_file(business_file_id).filter(**key).select_for_update()
+        row = rows.first()
+        if row is None:
+            self.bulk_create(
+                [self.model(business_file_id=business_file_id, **key)], ignore_conflicts=True
+            )
+            row = rows.get()
+        return row
+
+
+class LockedRowManager(models.Manager.from_queryset(LockedRowQuerySet)):
+    pass
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    CREDIT = "credit", "Credit note"
+    PROPOSAL = "proposal", "Proposal"
+    DELIVERY_NOTE = "delivery_note", "Delivery note"
+
+
+def _validate_pattern(value):
+    from comptoir.core.numbering import validate_pattern
+
+    validate_pattern(value)
+
+
+class NumberingPattern(models.Model):
+    business_file = models.ForeignKey(
+        "tenancy.BusinessFile", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    pattern = models.CharField(max_length=40, validators=[_validate_pattern])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BusinessManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business_file", "kind"],
+                                    name="numbering_pattern_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.pattern}"
+
+
+class DocumentCounter(models.Model):
+    business_file = models.ForeignKey(
+        "tenancy.BusinessFile", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last_index = models.PositiveIntegerField(default=0)
+
+    objects = LockedRowManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business_file", "kind", "year"],
+                                    name="document_counter_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last_index}"
+
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnly(RuntimeError):
+    """A journal entry was about to be changed or deleted."""
+
+
+class JournalHead(models.Model):
+    business_file = models.OneToOneField(
+        "tenancy.BusinessFile", on_delete=models.PROTECT, related_name="+"
+    )
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    objects = LockedRowManager()
+
+    def __str__(self):
+        return f"head of business file {self.business_file_id}: {self.sequence}"
+
+
+class JournalEntry(models.Model):
+    business_file = models.ForeignKey(
+        "tenancy.BusinessFile", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    sequence = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField()
+    event = models.CharField(max_length=64)
+    object_zname = models.CharField(max_length=64)
+    object_zid = models.BigIntegerField()
+    reference = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, null=True, related_name="+",
+    )
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = BusinessManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business_file", "sequence"],
+                                    name="journal_entry_unique"),
+        ]
+        verbose_name_plural = "journal entries"
+
+    def __str__(self):
+        return f"#{self.sequence} {self.event} {self.reference}".rstrip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("journal entries cannot be changed once written")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("journal entries cannot be deleted")
