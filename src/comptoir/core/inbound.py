@@ -6,7 +6,7 @@ Both codecs end here, so XML and JSON writes follow one set of rules:
   optionally wrapped as ``{"contact": {...}}``;
 * only the resource's writable fields and nested collections are kept: unknown and
   read-only names are ignored (W33);
-* a link given as ``0``, empty or ``null`` means "no link" (W23);
+* a link given as ``0``, ``-1``, empty or ``null`` means "no link" (W23);
 * in XML, an empty element for a number, a date or a boolean means "no value": null where
   the field may be null, otherwise as if the element were absent (the default on create,
   unchanged on update);
@@ -26,7 +26,8 @@ def _normalise(fields, values: dict, from_xml: bool) -> dict:
         if f.name not in values:
             continue
         value = values[f.name]
-        no_link = f.kind == LINK and value in ("0", 0, "", None)
+        # incwo writes an absent link as 0, and sometimes -1 (bank_account_id, W23).
+        no_link = f.kind == LINK and value in ("0", 0, "-1", -1, "", None)
         if from_xml and f.kind != TEXT and value == "":
             if not f.nullable:
                 continue
