@@ -212,9 +212,9 @@ class ResourceViewSet(ViewSetMixin, APIView):
                 instance.delete()
         except (ProtectedError, RestrictedError) as exc:
             # Records that documents refer to are kept (a product on an invoice): say which.
-            kinds = sorted({o._meta.verbose_name_plural for o in exc.protected_objects}
-                           if isinstance(exc, ProtectedError)
-                           else {o._meta.verbose_name_plural for o in exc.restricted_objects})
+            objects = (exc.protected_objects if isinstance(exc, ProtectedError)
+                       else exc.restricted_objects)
+            kinds = sorted({str(o._meta.verbose_name_plural) for o in objects})
             raise ValidationError(
                 f"this {self.resource.singular} is referred to by {', '.join(kinds)} "
                 "and cannot be deleted"

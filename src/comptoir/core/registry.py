@@ -43,10 +43,12 @@ class Computed:
     name: str
     expression: object
     kind: str = TEXT
+    decimal_places: int = 0
 
 
-def computed(name: str, expression, kind: str = TEXT) -> Computed:
-    return Computed(name, expression, kind)
+def computed(name: str, expression, kind: str = TEXT, decimal_places: int = 0) -> Computed:
+    """A read-only value computed in SQL; a decimal one is written with ``decimal_places``."""
+    return Computed(name, expression, kind, decimal_places)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def resolve_fields(model, names, read_only=(), omit_empty=()) -> tuple[WireField
         if isinstance(entry, Computed):
             resolved.append(
                 WireField(entry.name, entry.kind, entry.name, True,
+                          decimal_places=entry.decimal_places,
                           omit_empty=entry.name in omit_empty, expression=entry.expression)
             )
             continue
