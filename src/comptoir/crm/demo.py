@@ -1,4 +1,4 @@
-"""A demo business file: a French small business with its clients, prospects and suppliers.
+"""A demo business file: a French furniture workshop with its address book, catalog and leads.
 
 ``load_demo()`` (behind ``comptoir demo``) creates one business file, *Atelier Martin & Fils
 (démo)*, owned by ``demo@comptoir.test`` with API access on, and fills its address book:
@@ -15,11 +15,24 @@
   and sometimes a direct line. The rest are private customers with a personal address,
   e-mail and mobile. A few records carry comments and keywords.
 
-Everything drawn is drawn from ``random.Random(2026)`` and nothing depends on the clock or the
-database, so every installation gets the same people, numbers and addresses: documentation,
-screenshots and API examples can point at them. Only the password is random: it comes from
-``secrets``, is generated once and kept with the business file id in
-``DATA_DIR/demo-credentials.json`` (mode 600).
+Then, in the same transaction, the other modules' demo loaders fill the rest of the business:
+
+* the catalog (``comptoir.catalog.demo``): 8 categories, 6 brands, 43 products — furniture
+  made in the workshop, wood, finishes and hardware resold, laying and other services — with
+  EAN-13 barcodes for the goods, and the stock movements of the goods in the default
+  warehouse, from which the catalog recomputes the stock;
+* the default bank account (``comptoir.cash.demo``), with a valid French IBAN, RIB and BIC;
+* 20 leads on demo firms and private customers at every step of the pipeline
+  (``comptoir.sales.demo_leads``), managed by the demo user.
+
+Everything drawn is drawn from ``random.Random`` seeded with 2026 (one generator per module,
+so that a change to one module's data does not reshuffle the others'), and none of it
+depends on the database, so every installation gets the same people, numbers, addresses,
+products and leads: documentation, screenshots and API examples can point at them. Only two
+things are not fixed: the dates of stock movements and leads are offsets from the day of the
+load, so that the pipeline looks current; and the password, which comes from ``secrets``, is
+generated once and kept with the business file id in ``DATA_DIR/demo-credentials.json``
+(mode 600).
 
 The load is idempotent: once the demo user owns the demo business file, it creates nothing and
 returns the stored credentials. If that file is lost (a new data directory), the user's
@@ -37,7 +50,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
+from comptoir.cash import demo as cash_demo
+from comptoir.catalog import demo as catalog_demo
 from comptoir.crm.choices import (
     PHONE_TYPES,
     AddressType,
@@ -47,6 +63,7 @@ from comptoir.crm.choices import (
 )
 from comptoir.crm.models import Contact, ContactAddress, ContactItem, Firm
 from comptoir.crm.services import luhn_ok, normalize_phone
+from comptoir.sales import demo_leads
 from comptoir.tenancy.models import BusinessFile, Membership, Role, User
 from comptoir.tenancy.services import set_up_business_file
 
@@ -507,6 +524,16 @@ def generate(bf: BusinessFile, user: User, rng: random.Random) -> dict:
             "addresses": len(addresses), "contact_items": len(items)}
 
 
+def fill_business(bf: BusinessFile, user: User) -> dict:
+    """The rest of the business after the address book: catalog, bank account, leads (these
+    come last: they point at firms, contacts and product categories)."""
+    today = timezone.localdate()
+    counts = catalog_demo.generate(bf, user, random.Random(f"{SEED}:catalog"), today)
+    counts |= cash_demo.generate(bf, user)
+    counts |= demo_leads.generate(bf, user, random.Random(f"{SEED}:leads"), today)
+    return counts
+
+
 # --- Entry point ----------------------------------------------------------------------------
 
 def find_demo_business_file(user: User) -> BusinessFile | None:
@@ -551,8 +578,11 @@ def load_demo(stdout=None) -> dict:
             set_up_business_file(bf)
             Membership.objects.create(user=user, business_file=bf, role=Role.OWNER)
             counts = generate(bf, user, random.Random(SEED))
-            _write(stdout, "Created {firms} firms, {contacts} contacts, {addresses} addresses "
-                           "and {contact_items} contact items".format(**counts)
+            counts |= fill_business(bf, user)
+            _write(stdout, "Created {firms} firms, {contacts} contacts, {addresses} addresses, "
+                           "{contact_items} contact items, {products} products, "
+                           "{stock_movements} stock movements, {bank_accounts} bank account "
+                           "and {leads} leads".format(**counts)
                    + f" in {time.perf_counter() - started:.2f} s.")
         else:
             _write(stdout, f"Demo business file #{bf.pk} already exists: nothing created.")
