@@ -13,11 +13,17 @@ URL                                      methods                    action
 ``/{plural}/destroy/{bf}/{id}[...]``     POST, DELETE               delete (legacy)
 ``/{bf}/{plural}/{id}/{action}.xml|json`` POST                      a declared action
 ``/{plural}/{legacy}/{bf}/{id}``         GET, POST                  the action (legacy name)
+``/{bf}/{plural}/{id}{suffix}``          GET                        a declared rendering
 =======================================  =========================  ==========================
+
+(a rendering: ``Resource.renderings``, e.g. ``/{bf}/bill_sheets/{id}.pdf`` and
+``/{bf}/bill_sheets/{id}/facturx.xml``)
 
 plus ``/business_files.xml|json`` and ``/account/index/0.xml`` listing the caller's business
 files. Legacy routes without a suffix answer XML.
 """
+
+import re
 
 from django.urls import re_path
 
@@ -48,6 +54,11 @@ def resource_patterns(resource):
             legacy = ResourceViewSet.as_view({"get": "run_action", "post": "run_action"},
                                              resource=resource, action_name=action.name)
             actions.append(re_path(rf"^{p}/{action.legacy}/{BF}/{PK}{OPTIONAL_FORMAT}$", legacy))
+    for suffix in resource.renderings:
+        render = ResourceViewSet.as_view({"get": "render_representation"}, resource=resource,
+                                         rendering=suffix)
+        actions.append(re_path(rf"^{BF}/{p}/{PK}{re.escape(suffix)}$", render,
+                               name=f"{p}-{suffix.strip('./').replace('.', '-')}"))
     return [*actions,
         re_path(rf"^{BF}/{p}{FORMAT}$", view(COLLECTION), name=f"{p}-list"),
         re_path(rf"^{BF}/{p}/{PK}{FORMAT}$", view(MEMBER), name=f"{p}-detail"),

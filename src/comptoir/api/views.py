@@ -59,6 +59,7 @@ def positive_int(request, name: str, default: int, maximum: int = MAX_PAGE) -> i
 class ResourceViewSet(ViewSetMixin, APIView):
     resource = None  # given to as_view() by the router
     action_name = None  # for the routes of a declared Action
+    rendering = None  # for the routes of a declared rendering (a key of Resource.renderings)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -232,9 +233,10 @@ class ResourceViewSet(ViewSetMixin, APIView):
         with transaction.atomic():
             instance = self.instance_or_404(pk)
             result = action.handler(instance, self.serializer_context())
-        if result.__class__ is self.resource.model:
+        if result.__class__ is self.resource.model and result.pk == int(pk):
             return self.respond_object(self.read_or_404(result.pk))
-        # The action made another object (an invoice from a proposal): 201 and where it is.
+        # The action made another object (an invoice from a proposal, a credit note from an
+        # invoice): 201 and where it is.
         target = registry.for_model(result.__class__)
         return self.respond_object(
             compiled(target).read_one(self.bf_id, result.pk), status.HTTP_201_CREATED,
@@ -242,6 +244,21 @@ class ResourceViewSet(ViewSetMixin, APIView):
                          f"{request.accepted_renderer.format}"},
             resource=target,
         )
+
+
+    def perform_content_negotiation(self, request, force=False):
+        # A rendering answers its own type (PDF); errors fall back to the default format.
+        return super().perform_content_negotiation(request, force or self.rendering is not None)
+
+    def render_representation(self, request, pk, *args, **kwargs):
+        """``GET /{bf}/{plural}/{id}{suffix}``: a declared rendering (a PDF, an e-invoice)."""
+        handler = self.resource.renderings[self.rendering]
+        instance = self.instance_or_404(pk)
+        body, content_type = handler(instance, self.serializer_context())
+        response = HttpResponse(body, content_type=content_type)
+        name = f"{self.resource.singular}-{pk}{self.rendering}".replace("/", "-")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
 
 
 class BusinessFileListView(APIView):

@@ -10,7 +10,7 @@ from comptoir.catalog.models import (
     StockMovement,
     Warehouse,
 )
-from comptoir.core.filtersets import BusinessModelFilterSet, LinkFilter
+from comptoir.core.filtersets import BusinessModelFilterSet, LinkFilter, WireDateFilter
 
 
 class CustomerProductFilterSet(BusinessModelFilterSet):
@@ -62,10 +62,8 @@ class StockMovementFilterSet(BusinessModelFilterSet):
     customer_product_id = LinkFilter(field_name="customer_product_id")
     warehouse_id = LinkFilter(field_name="warehouse_id")
     direction = django_filters.NumberFilter()
-    movement_date_from = django_filters.DateFilter(field_name="movement_date", lookup_expr="gte",
-                                                   input_formats=["%d-%m-%Y", "%Y-%m-%d"])
-    movement_date_to = django_filters.DateFilter(field_name="movement_date", lookup_expr="lte",
-                                                 input_formats=["%d-%m-%Y", "%Y-%m-%d"])
+    movement_date_from = WireDateFilter(field_name="movement_date", lookup_expr="gte")
+    movement_date_to = WireDateFilter(field_name="movement_date", lookup_expr="lte")
 
     class Meta:
         model = StockMovement

@@ -38,6 +38,14 @@ class WireDateTimeFilter(django_filters.Filter):
     field_class = WireDateTimeField
 
 
+class WireDateFilter(django_filters.DateFilter):
+    """A date in the incwo form (``dd-mm-YYYY``) or ISO 8601 (``YYYY-MM-DD``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", ["%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y"])
+        super().__init__(*args, **kwargs)
+
+
 class LinkFilter(django_filters.NumberFilter):
     """``firm_id=7``; ``firm_id=0`` selects the records without a link."""
 

@@ -190,6 +190,12 @@ class Resource:
     create_from_query: dict = {}
     #: what to say when a delete is refused because documents refer to the object
     deletion_hint: str = ""
+    #: other representations of one object, each its own GET route: URL suffix after
+    #: ``/{bf}/{plural}/{id}`` -> ``handler(instance, context) -> (bytes, content_type)``,
+    #: e.g. ``{".pdf": print_pdf, "/facturx.xml": facturx}`` for ``/{bf}/bill_sheets/7.pdf``
+    #: and ``/{bf}/bill_sheets/7/facturx.xml``; the handler may raise DRF's NotFound or
+    #: ValidationError (404, 422)
+    renderings: dict = {}
 
     @cached_property
     def wire_fields(self) -> tuple[WireField, ...]:

@@ -20,6 +20,15 @@ write validation cannot drift apart:
   deleted;
 * dates and timestamps accept the incwo forms and ISO 8601, text refuses characters XML
   cannot carry, and ``business_file``/``creator`` are set from the request, never the body.
+
+Two hooks for models and serializers with rules beyond storing fields:
+
+* a model may define ``change_refused() -> str``: a non-empty answer (a validated invoice:
+  "… is validated and can no longer be changed") refuses every update with that message as
+  a 422 before anything is validated or written (the model refuses its own ``delete()``);
+* a serializer may override :meth:`BusinessModelSerializer.after_save`, called inside the
+  write's transaction once the object and its nested collections are written (recompute
+  stored totals, number a document).
 """
 
 from __future__ import annotations
@@ -113,6 +122,10 @@ class BusinessModelSerializer(serializers.ModelSerializer):
     def to_internal_value(self, data):
         if self.wire_spec is not None:
             return super().to_internal_value(data)
+        refused = getattr(self.instance, "change_refused", None)
+        reason = refused() if refused is not None else ""
+        if reason:
+            raise serializers.ValidationError({"non_field_errors": [reason]})
         nested_specs = self.context["resource"].nested
         plain = {k: v for k, v in data.items() if all(k != n.plural for n in nested_specs)}
         errors, attrs = {}, {}
@@ -238,6 +251,7 @@ class BusinessModelSerializer(serializers.ModelSerializer):
         )
         instance.save()
         self._write_nested(instance, collections, replacing=False)
+        self.after_save(instance, created=True)
         return instance
 
     @transaction.atomic
@@ -247,4 +261,11 @@ class BusinessModelSerializer(serializers.ModelSerializer):
             setattr(instance, name, value)
         instance.save()
         self._write_nested(instance, collections, replacing=True)
+        self.after_save(instance, created=False)
         return instance
+
+    def after_save(self, instance, created: bool) -> None:
+        """Hook: runs inside the write's transaction after ``instance`` and its sent nested
+        collections are saved (``created`` tells a create from an update). Does nothing here;
+        a resource serializer overrides it to recompute what the server stores (totals) or to
+        apply a rule that needs the saved children."""

@@ -8,3 +8,8 @@ class SalesConfig(AppConfig):
 
     def ready(self):
         from comptoir.sales import resources  # noqa: F401  (registers the sales resources)
+        from comptoir.sales.services import create_company_profile
+        from comptoir.tenancy.services import on_business_file_created
+
+        # Every new business file gets its company profile (the seller on the documents).
+        on_business_file_created(create_company_profile)

@@ -3,8 +3,8 @@
 import django_filters
 from django_filters.widgets import BooleanWidget
 
-from comptoir.core.filtersets import BusinessModelFilterSet, LinkFilter
-from comptoir.sales.models import Lead
+from comptoir.core.filtersets import BusinessModelFilterSet, LinkFilter, WireDateFilter
+from comptoir.sales.models import BillSheet, DeliveryNote, Lead, ProposalSheet
 
 
 class NumberInFilter(django_filters.BaseInFilter, django_filters.NumberFilter):
@@ -22,4 +22,39 @@ class LeadFilterSet(BusinessModelFilterSet):
 
     class Meta:
         model = Lead
+        fields = []
+
+
+class SheetFilterSet(BusinessModelFilterSet):
+    search_fields = ("reference", "title", "billing_add_name", "firm__name")
+    firm_id = LinkFilter(field_name="firm_id")
+    contact_id = LinkFilter(field_name="contact_id")
+    lead_id = LinkFilter(field_name="lead_id")
+    progress = NumberInFilter(field_name="progress_id", lookup_expr="in")
+    billing_date_from = WireDateFilter(field_name="billing_date", lookup_expr="gte")
+    billing_date_to = WireDateFilter(field_name="billing_date", lookup_expr="lte")
+
+
+class ProposalSheetFilterSet(SheetFilterSet):
+    class Meta:
+        model = ProposalSheet
+        fields = []
+
+
+class DeliveryNoteFilterSet(SheetFilterSet):
+    proposal_sheet_id = LinkFilter(field_name="proposal_sheet_id")
+
+    class Meta:
+        model = DeliveryNote
+        fields = []
+
+
+class BillSheetFilterSet(SheetFilterSet):
+    sheet_type = django_filters.BaseInFilter(field_name="sheet_type", lookup_expr="in")
+    proposal_sheet_id = LinkFilter(field_name="proposal_sheet_id")
+    origin_bill_sheet_id = LinkFilter(field_name="origin_bill_sheet_id")
+    is_deposit = django_filters.BooleanFilter(widget=BooleanWidget)
+
+    class Meta:
+        model = BillSheet
         fields = []
