@@ -91,3 +91,24 @@ def test_admin_adds_an_inline_item_in_the_records_business_file(admin_client, co
     assert [(i.type_id, i.normalized_phone) for i in items] == [
         (88, "0612345678"), (24, "0478112233")
     ]
+
+
+def test_operators_set_a_numbering_pattern_in_the_admin(admin_client, contact):
+    import datetime
+
+    from django.db import transaction
+
+    from comptoir.core.numbering import assign_reference
+
+    bf = contact.business_file_id
+    response = admin_client.post("/admin/core/numberingpattern/add/", {
+        "business_file": str(bf), "kind": "invoice", "pattern": "F{yy}{month}-{index:04d}",
+    })
+    assert response.status_code == 302, response.content[:3000]
+    with transaction.atomic():
+        assert assign_reference(bf, "invoice", datetime.date(2026, 3, 9)) == ("F2603-0001", 1)
+    refused = admin_client.post("/admin/core/numberingpattern/add/", {
+        "business_file": str(bf), "kind": "credit", "pattern": "AV-{index}",
+    })
+    assert refused.status_code == 200  # the form again: a pattern without the year
+    assert b"year" in refused.content

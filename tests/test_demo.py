@@ -12,6 +12,7 @@ import tempfile
 from collections import defaultdict
 from decimal import Decimal
 
+import orjson
 from django.test import TestCase, override_settings
 from django.utils import timezone
 from lxml import etree
@@ -224,3 +225,19 @@ class DemoTestCase(TestCase):
         root = etree.fromstring(response.content)
         self.assertEqual(int(root.findtext("pagination/total_count")),
                          self.products().count())
+
+    def test_a_validated_demo_invoice_is_factur_x(self):
+        auth = basic(self.result["email"], self.result["password"])
+        product = self.products().filter(is_active=True).first()
+        firm = Firm.objects.for_business_file(self.bf).first()
+        body = orjson.dumps({"firm_id": firm.pk, "sheet_type": "invoice",
+                             "bill_lines": [{"customer_product_id": product.pk,
+                                             "quantity": "2"}]})
+        response = self.client.post(f"/{self.bf}/bill_sheets.json", body,
+                                    content_type="application/json", **auth)
+        self.assertEqual(response.status_code, 201, response.content[:500])
+        invoice = orjson.loads(response.content)
+        self.assertTrue(invoice["reference"].startswith("FA-"))
+        response = self.client.get(f"/{self.bf}/bill_sheets/{invoice['id']}/facturx.xml", **auth)
+        self.assertEqual(response.status_code, 200, response.content[:500])
+        self.assertIn(b"812345676", response.content)

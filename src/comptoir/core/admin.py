@@ -91,8 +91,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(NumberingPattern)
-class NumberingPatternAdmin(ReadOnlyAdmin):
+class NumberingPatternAdmin(XMLSafeTextMixin, admin.ModelAdmin):
+    """Operators set a business file's reference pattern per document kind (FA-{year}-…)."""
+
     list_display = ("business_file", "kind", "pattern", "updated_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("business_file",)
 
 
 @admin.register(DocumentCounter)

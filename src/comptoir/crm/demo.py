@@ -23,7 +23,9 @@ Then, in the same transaction, the other modules' demo loaders fill the rest of 
   warehouse, from which the catalog recomputes the stock;
 * the default bank account (``comptoir.cash.demo``), with a valid French IBAN, RIB and BIC;
 * 20 leads on demo firms and private customers at every step of the pipeline
-  (``comptoir.sales.demo_leads``), managed by the demo user.
+  (``comptoir.sales.demo_leads``), managed by the demo user;
+* the company's identity on its documents (``comptoir.sales.demo_profile``), with a SIREN and
+  a VAT number, so that validated invoices are Factur-X.
 
 Everything drawn is drawn from ``random.Random`` seeded with 2026 (one generator per module,
 so that a change to one module's data does not reshuffle the others'), and none of it
@@ -63,7 +65,7 @@ from comptoir.crm.choices import (
 )
 from comptoir.crm.models import Contact, ContactAddress, ContactItem, Firm
 from comptoir.crm.services import luhn_ok, normalize_phone
-from comptoir.sales import demo_leads
+from comptoir.sales import demo_leads, demo_profile
 from comptoir.tenancy.models import BusinessFile, Membership, Role, User
 from comptoir.tenancy.services import set_up_business_file
 
@@ -531,6 +533,7 @@ def fill_business(bf: BusinessFile, user: User) -> dict:
     counts = catalog_demo.generate(bf, user, random.Random(f"{SEED}:catalog"), today)
     counts |= cash_demo.generate(bf, user)
     counts |= demo_leads.generate(bf, user, random.Random(f"{SEED}:leads"), today)
+    counts |= demo_profile.generate(bf, user)
     return counts
 
 
