@@ -121,8 +121,8 @@ class FlowTest(TestCase):
         deposit, response = api.action("proposal_sheets", proposal["id"], "to_deposit_invoice",
                                        query="?percent=30", status=201)
         self.assertTrue(response["Location"].startswith(f"/{self.tenant.id}/bill_sheets/"))
-        final, _ = api.action("proposal_sheets", proposal["id"], "to_invoice", status=201)
         deposit, _ = api.action("bill_sheets", deposit["id"], "validate")
+        final, _ = api.action("proposal_sheets", proposal["id"], "to_invoice", status=201)
         final, _ = api.action("bill_sheets", final["id"], "validate")
         self.assertEqual(deposit["reference"], f"FA-{YEAR}-00001")
         self.assertEqual(final["reference"], f"FA-{YEAR}-00002")

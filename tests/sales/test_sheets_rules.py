@@ -318,6 +318,11 @@ class ProposalTest(SheetsTestCase):
         deposit = orjson.loads(response.content)
         self.assertTrue(deposit["is_deposit"])
         self.assertEqual(Decimal(deposit["deposit_percent"]), 30)
+        # The balance cannot be invoiced while the deposit is a draft that may still change.
+        refused = self.act("proposal_sheets", body["id"], "to_invoice")
+        self.assertEqual(refused.status_code, 422, refused.content)
+        self.assertIn(b"draft deposit invoice", refused.content)
+        deposit = orjson.loads(self.act("bill_sheets", deposit["id"], "validate").content)
         final = orjson.loads(self.act("proposal_sheets", body["id"], "to_invoice").content)
         # Bases add up exactly; the VAT is recomputed per rate (a cent per rate at most).
         self.assertEqual(Decimal(deposit["vat_exc_total_with_shipping"])
@@ -326,7 +331,8 @@ class ProposalTest(SheetsTestCase):
         self.assertLessEqual(abs(Decimal(deposit["vat_inc_total"])
                                  + Decimal(final["vat_inc_total"])
                                  - Decimal(body["vat_inc_total"])), Decimal("0.02"))
-        self.assertIn("Acompte", final["bill_lines"][-1]["description"])
+        self.assertIn(f"Acompte {deposit['reference']}", final["bill_lines"][-1]["description"])
+        self.assertIn("(TVA 20 %)", final["bill_lines"][-1]["description"])
         for bad in ("?percent=abc", "?percent=0", "?percent=101", ""):
             response = self.act("proposal_sheets", body["id"], "to_deposit_invoice", bad)
             self.assertEqual(response.status_code, 422, bad)
@@ -343,6 +349,7 @@ class ProposalTest(SheetsTestCase):
             pk=body["id"])
         deposit = orjson.loads(self.act("proposal_sheets", body["id"], "to_deposit_invoice",
                                         "?percent=30").content)
+        self.act("bill_sheets", deposit["id"], "validate")
         final = orjson.loads(self.act("proposal_sheets", body["id"], "to_invoice").content)
         dep = BillSheet.objects.for_business_file(self.bf).get(pk=deposit["id"])
         expected = engine.balance(services.compute_totals(proposal), [services._partial_of(dep)])

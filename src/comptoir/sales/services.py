@@ -400,6 +400,11 @@ def _copied_lines(lines, *, skip_options=True) -> list[dict]:
             if not (skip_options and line.content_kind == engine.OPTION)]
 
 
+def percent_text(value: Decimal) -> str:
+    """A rate as French documents write it: ``20``, ``5,5`` (never ``2E+1``)."""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
 def _deposits_of(proposal):
     m = _models()
     return (m.BillSheet.objects.for_business_file(proposal.business_file_id)
@@ -417,7 +422,8 @@ def _partial_of(sheet) -> engine.PartialTotals:
 def to_invoice(proposal, context=None):
     """Action ``to_invoice``: the whole proposal as a draft invoice (option lines left out).
 
-    When deposit invoices were made from the proposal, the final invoice deducts them as
+    When deposit invoices were made from the proposal, they must be validated first (a draft
+    could still change or go; 422 otherwise), and the final invoice deducts them as
     lines, one per deposit and VAT rate, ``-1 × the deposit's base`` at that rate ("Acompte
     FA-… du …"). The proposal's document reduction then becomes lines too (one "Remise" line
     per rate, the engine's allocation of it), so that every base of the final invoice is
@@ -425,6 +431,13 @@ def to_invoice(proposal, context=None):
     cent per rate from the balance's VAT difference.
     """
     deposits = list(_deposits_of(proposal))
+    drafts = [d for d in deposits if d.sheet_type == SheetType.INVOICE_MAYBE]
+    if drafts:
+        # A draft may still change or disappear: the final invoice would deduct a fiction.
+        raise ValidationError({"proposal_sheet": (
+            "validate or delete the draft deposit invoice"
+            f"{'s' if len(drafts) > 1 else ''} #{', #'.join(str(d.pk) for d in drafts)} "
+            "before invoicing the balance")})
     source = list(lines_of(proposal))
     extra = {}
     lines = _copied_lines(source)
@@ -443,17 +456,17 @@ def to_invoice(proposal, context=None):
                                       else ZERO)
                 share = line_bases.get(row.vat_id, ZERO) - reduced
                 if share:
-                    lines.append({"description": f"Remise (TVA {row.rate.normalize()} %)",
+                    lines.append({"description": f"Remise (TVA {percent_text(row.rate)} %)",
                                   "quantity": Decimal(-1), "unit_price": share,
                                   "vat_value_id": row.vat_id})
     invoice = _new_bill_sheet(proposal, SheetType.INVOICE_MAYBE, context,
                               proposal_sheet_id=proposal.pk, **extra)
     for deposit in deposits:
-        label = deposit.reference or f"brouillon #{deposit.pk}"
+        label = deposit.reference
         for row in _vat_totals_of(deposit):
             lines.append({
                 "description": f"Acompte {label} du {deposit.billing_date:%d/%m/%Y} "
-                               f"(TVA {row.rate.normalize()} %)",
+                               f"(TVA {percent_text(row.rate)} %)",
                 "quantity": Decimal(-1), "unit_price": row.base,
                 "vat_value_id": row.vat_value_id,
             })
@@ -514,8 +527,8 @@ def to_deposit_invoice(proposal, context=None, percent=None):
                               deposit_percent=percent)
     label = proposal.reference or proposal.title or f"#{proposal.pk}"
     _add_bill_lines(invoice, [
-        {"description": f"Acompte de {percent.normalize():f} % sur le devis {label} "
-                        f"(TVA {row.rate.normalize()} %)",
+        {"description": f"Acompte de {percent_text(percent)} % sur le devis {label} "
+                        f"(TVA {percent_text(row.rate)} %)",
          "quantity": Decimal(1), "unit_price": row.base, "vat_value_id": row.vat_id,
          "ordering": position * 100}
         for position, row in enumerate(part.per_rate, start=1)
@@ -647,8 +660,8 @@ def to_credit_note(invoice, context=None, *, percent=None, quantities=None):
     source = list(lines_of(invoice))
     if percent is not None:
         part = engine.deposit(compute_totals(invoice, source), percent)
-        lines = [{"description": f"Avoir de {percent.normalize():f} % sur la facture "
-                                 f"{invoice.reference} (TVA {row.rate.normalize()} %)",
+        lines = [{"description": f"Avoir de {percent_text(percent)} % sur la facture "
+                                 f"{invoice.reference} (TVA {percent_text(row.rate)} %)",
                   "quantity": Decimal(1), "unit_price": row.base, "vat_value_id": row.vat_id}
                  for row in part.per_rate]
     elif quantities:
