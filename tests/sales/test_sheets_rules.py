@@ -489,3 +489,17 @@ class PrintingTest(SheetsTestCase):
     def test_every_business_file_gets_a_company_profile(self):
         profile = CompanyProfile.objects.for_business_file(self.other.id).get()
         self.assertEqual(profile.name, self.other.business_file.name)
+
+
+class AliasTest(SheetsTestCase):
+    def test_incwo_reduction_currency_is_the_reduction_amount(self):
+        response = self.client.post(
+            f"/{self.bf}/bill_sheets.xml",
+            "<bill_sheet><sheet_type>invoice_maybe</sheet_type>"
+            "<reduction_currency>10</reduction_currency><bill_lines><bill_line>"
+            "<description>Pose</description><unit_price>100</unit_price><quantity>1</quantity>"
+            "<vat_value_id></vat_value_id></bill_line></bill_lines></bill_sheet>",
+            content_type="application/xml")
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertIn(b"<reduction_amount>10.00</reduction_amount>", response.content)
+        self.assertIn(b"<vat_inc_total>108.00</vat_inc_total>", response.content)

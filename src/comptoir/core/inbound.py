@@ -42,10 +42,22 @@ def _nested_item_fields(nested):
     return [f for f in nested.fields if not f.read_only or f.name == "id"]
 
 
+def _aliased(resource, values: dict) -> dict:
+    """Other names clients use for a field (``reduction_currency`` for ``reduction_amount``)."""
+    aliases = getattr(resource, "input_aliases", None)
+    if not aliases:
+        return values
+    values = dict(values)
+    for alias, name in aliases.items():
+        if alias in values and name not in values:
+            values[name] = values[alias]
+    return values
+
+
 def from_xml(resource, root: Element) -> dict:
     if root.tag != resource.singular:
         raise XMLRejected(f"expected a <{resource.singular}> element, got <{root.tag}>")
-    data = _normalise(resource.writable_fields, root.leaves(), from_xml=True)
+    data = _normalise(resource.writable_fields, _aliased(resource, root.leaves()), from_xml=True)
     for nested in resource.nested:
         wrapper = root.child(nested.plural)
         if wrapper is None:
@@ -66,7 +78,7 @@ def from_json(resource, body) -> dict:
         body = body[resource.singular]
     if not isinstance(body, dict):
         raise ValueError(f"expected a JSON object for a {resource.singular}")
-    data = _normalise(resource.writable_fields, body, from_xml=False)
+    data = _normalise(resource.writable_fields, _aliased(resource, body), from_xml=False)
     for nested in resource.nested:
         if nested.plural not in body:
             continue

@@ -64,6 +64,14 @@ def resource_reference(resource) -> str:
             *_field_rows(nested.fields, resource.enumerations, prefix=f"{nested.plural}."),
             "",
         ]
+    if resource.input_aliases:
+        aliases = ", ".join(f"`{a}` for `{n}`" for a, n in resource.input_aliases.items())
+        lines += [f"Also accepted on input: {aliases}.", ""]
+    if resource.actions:
+        lines += ["Actions (`POST /{bf}/" + resource.plural + "/{id}/{name}.xml`):", ""]
+        lines += [f"- `{a.name}`: {a.summary}" + (f" Legacy: `GET /{resource.plural}/{a.legacy}"
+                  "/{bf}/{id}`." if a.legacy else "") for a in resource.actions]
+        lines.append("")
     if resource.filterset is not None:
         names = ", ".join(f"`{n}`" for n in resource.filterset.base_filters)
         lines += [f"Filters: {names}.", ""]

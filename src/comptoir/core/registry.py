@@ -190,6 +190,8 @@ class Resource:
     create_from_query: dict = {}
     #: what to say when a delete is refused because documents refer to the object
     deletion_hint: str = ""
+    #: other names clients send for a writable field, e.g. incwo's ``reduction_currency``
+    input_aliases: dict = {}
     #: other representations of one object, each its own GET route: URL suffix after
     #: ``/{bf}/{plural}/{id}`` -> ``handler(instance, context) -> (bytes, content_type)``,
     #: e.g. ``{".pdf": print_pdf, "/facturx.xml": facturx}`` for ``/{bf}/bill_sheets/7.pdf``

@@ -98,6 +98,7 @@ PDF = {".pdf": services.pdf_rendering}
 class ProposalSheetResource(Resource):
     model = ProposalSheet
     singular, plural = "proposal_sheet", "proposal_sheets"
+    input_aliases = {"reduction_currency": "reduction_amount"}  # incwo's name
     module = "sales"
     summary = (
         "A quote (devis) with priced, option, comment and subtotal lines, a payment plan and "
@@ -180,6 +181,7 @@ BILL_STATUS = Case(
 class BillSheetResource(Resource):
     model = BillSheet
     singular, plural = "bill_sheet", "bill_sheets"
+    input_aliases = {"reduction_currency": "reduction_amount"}  # incwo's name
     module = "sales"
     summary = (
         "An invoice or a credit note: a draft (invoice_maybe, credit_maybe) freely edited, "
