@@ -35,7 +35,7 @@ STOCKS = Nested(
     "stocks", "stock",
     model=ProductStock, parent="customer_product",
     fields=("id", "warehouse_id", computed("warehouse_name", F("warehouse__name")), "quantity"),
-    ordering=("warehouse_id",),
+    ordering=("warehouse_id",), writable=False,
 )
 
 

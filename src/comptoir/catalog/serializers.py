@@ -78,11 +78,6 @@ class CustomerProductSerializer(CatalogSerializer):
     class Meta:
         model = CustomerProduct
 
-    def to_internal_value(self, data):
-        # The per-warehouse stock is the server's: sent back, it is ignored like any
-        # read-only element (W33) instead of replacing anything.
-        return super().to_internal_value({k: v for k, v in data.items() if k != "stocks"})
-
     def validate_brand_id(self, brand):
         if brand is not None and brand.label_type != LabelType.CUSTOMER_PRODUCT_BRAND:
             raise serializers.ValidationError(

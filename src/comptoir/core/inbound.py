@@ -59,6 +59,8 @@ def from_xml(resource, root: Element) -> dict:
         raise XMLRejected(f"expected a <{resource.singular}> element, got <{root.tag}>")
     data = _normalise(resource.writable_fields, _aliased(resource, root.leaves()), from_xml=True)
     for nested in resource.nested:
+        if not nested.writable:
+            continue
         wrapper = root.child(nested.plural)
         if wrapper is None:
             continue
@@ -80,7 +82,7 @@ def from_json(resource, body) -> dict:
         raise ValueError(f"expected a JSON object for a {resource.singular}")
     data = _normalise(resource.writable_fields, _aliased(resource, body), from_xml=False)
     for nested in resource.nested:
-        if nested.plural not in body:
+        if not nested.writable or nested.plural not in body:
             continue
         items = body[nested.plural]
         if items is None:

@@ -55,9 +55,13 @@ def resource_reference(resource) -> str:
         "",
     ]
     for nested in resource.nested:
+        behaviour = (
+            "sent: replaces the collection; items with an existing `id` are updated, others "
+            "created, missing ones deleted" if nested.writable
+            else "read-only: computed by the server, ignored when sent"
+        )
         lines += [
-            f"Nested `<{nested.plural}><{nested.singular}>` (sent: replaces the collection; "
-            "items with an existing `id` are updated, others created, missing ones deleted):",
+            f"Nested `<{nested.plural}><{nested.singular}>` ({behaviour}):",
             "",
             "| field | kind | access | values |",
             "|---|---|---|---|",

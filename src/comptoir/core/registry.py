@@ -115,11 +115,13 @@ class Nested:
     """A collection carried inside its parent: ``contact_items/contact_item``.
 
     ``parent`` is the foreign key of the child model that points at the parent resource's
-    model. Sent on a write, the collection replaces the stored one (ARCHITECTURE.md §5).
+    model. Sent on a write, the collection replaces the stored one (ARCHITECTURE.md §5), unless
+    it is declared ``writable=False``: then it is the server's (per-rate VAT totals,
+    per-warehouse stock), shown on reads and ignored when a client sends it back.
     """
 
     def __init__(self, plural, singular, *, model, parent, fields, serializer=None,
-                 read_only=(), omit_empty=(), ordering=("id",)):
+                 read_only=(), omit_empty=(), ordering=("id",), writable=True):
         self.plural = plural
         self.singular = singular
         self.model = model
@@ -129,13 +131,14 @@ class Nested:
         self.read_only = tuple(read_only)
         self.omit_empty = tuple(omit_empty)
         self.ordering = tuple(ordering)
+        self.writable = writable
 
     def for_parent(self, parent: str) -> Nested:
         """The same collection attached to another parent model (addresses of firms too)."""
         return Nested(
             self.plural, self.singular, model=self.model, parent=parent, fields=self.field_names,
             serializer=self.serializer, read_only=self.read_only, omit_empty=self.omit_empty,
-            ordering=self.ordering,
+            ordering=self.ordering, writable=self.writable,
         )
 
     @cached_property

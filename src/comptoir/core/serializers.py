@@ -136,8 +136,8 @@ class BusinessModelSerializer(serializers.ModelSerializer):
         # Nested items are whole representations even inside a partial update: a sent
         # collection replaces the stored one, so each item must be complete on its own.
         for nested in nested_specs:
-            if nested.plural not in data:
-                continue
+            if nested.plural not in data or not nested.writable:
+                continue  # a read-only collection sent back is ignored, like any read-only field
             items = self.nested_serializer(nested, data[nested.plural])
             if items.is_valid():
                 attrs[nested.plural] = items.validated_data

@@ -88,7 +88,7 @@ TRAILER = ("comment", "language", "lead_id", "creator_id", "created_at", "update
 def vat_totals(parent: str) -> Nested:
     return Nested("vat_totals", "vat_total", model=VatTotal, parent=parent,
                   fields=("id", "vat_value_id", "rate", "base", "vat"),
-                  ordering=("rate", "vat_value_id"))
+                  ordering=("rate", "vat_value_id"), writable=False)
 
 
 PDF = {".pdf": services.pdf_rendering}

@@ -130,18 +130,12 @@ class DeliveryNoteLineSerializer(CatalogSerializer):
 class SheetSerializer(CatalogSerializer):
     """Common rules of the three sheet kinds."""
 
-    #: read-only collections a client may echo back: ignored
-    ignored_collections = ("vat_totals",)
-
     class Meta:
         model = None
 
     def validate_name(self, value):
         return value
 
-    def to_internal_value(self, data):
-        data = {k: v for k, v in data.items() if k not in self.ignored_collections}
-        return super().to_internal_value(data)
 
     def create(self, validated_data):
         validated_data = services.complete_new_sheet(self.context["business_file"],
