@@ -503,3 +503,12 @@ class AliasTest(SheetsTestCase):
         self.assertEqual(response.status_code, 201, response.content)
         self.assertIn(b"<reduction_amount>10.00</reduction_amount>", response.content)
         self.assertIn(b"<vat_inc_total>108.00</vat_inc_total>", response.content)
+
+
+class PartiesOfDocumentsTest(SheetsTestCase):
+    def test_a_firm_named_on_a_document_cannot_be_deleted(self):
+        self.invoice()
+        response = self.client.delete(f"/{self.bf}/firms/{self.firm.pk}.xml")
+        self.assertEqual(response.status_code, 422, response.content)
+        self.assertIn(b"sales documents name this firm and keep it", response.content)
+        self.assertEqual(self.client.get(f"/{self.bf}/firms/{self.firm.pk}.xml").status_code, 200)

@@ -50,6 +50,7 @@ class ContactResource(Resource):
     nested = (ADDRESSES, ITEMS)
     serializer = ContactSerializer
     filterset = ContactFilterSet
+    deletion_hint = "sales documents name this contact and keep it"
     enumerations = {
         "civility_label_id": choices.Civility,
         "contact_type": choices.PartyType,
@@ -74,6 +75,7 @@ class FirmResource(Resource):
     nested = (ADDRESSES.for_parent("firm"), ITEMS.for_parent("firm"))
     serializer = FirmSerializer
     filterset = FirmFilterSet
+    deletion_hint = "sales documents name this firm and keep it"
     enumerations = {
         "firm_type": choices.PartyType,
         "firm_type2": choices.PartyType,
