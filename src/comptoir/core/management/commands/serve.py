@@ -6,6 +6,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
+def _warm_up_worker(worker) -> None:
+    from comptoir.core.startup import run_worker_start
+
+    run_worker_start()
+
+
 class Command(BaseCommand):
     help = "Serve Comptoir with gunicorn (a production WSGI server)."
     requires_system_checks = []
@@ -46,6 +52,7 @@ class Command(BaseCommand):
             "errorlog": "-",
             "loglevel": "warning",
             "worker_class": "gthread" if threads > 1 else "sync",
+            "post_worker_init": _warm_up_worker,
         }
 
         class Server(BaseApplication):
