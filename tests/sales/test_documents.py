@@ -670,3 +670,20 @@ def test_pdf_embeds_the_small_document_font():
         for font in page["/Resources"]["/Font"].values()
     }
     assert fonts and all("Comptoir-Sans" in name for name in fonts), fonts
+
+
+@pytest.mark.parametrize(("kind", "reduction"), [
+    ("invoice", "0"), ("invoice", "10"), ("proposal", "0"), ("delivery_note", "0"),
+])
+def test_every_row_of_the_lines_table_spans_exactly_its_columns(kind, reduction):
+    lines = [
+        priced("Conception", 2, "500", unit="jour", reduction=reduction),
+        DocumentLine(description="Un commentaire", kind="comment"),
+        DocumentLine(description="Sous-total", kind="total", total_price=D("1000")),
+    ]
+    html = pdf.render_html(make_view(lines, kind=kind))
+    table = etree.HTML(html).find(".//table[@class='lines']")
+    columns = len(table.findall("./colgroup/col"))
+    for row in table.iter("tr"):
+        span = sum(int(cell.get("colspan", "1")) for cell in row if cell.tag in ("td", "th"))
+        assert span == columns, etree.tostring(row)

@@ -366,7 +366,7 @@ def build_context(view: SheetView) -> dict:
     title = document_title(view)
     show_prices = view.kind != "delivery_note"
     show_reduction = show_prices and any(line.reduction_percent for line in view.lines)
-    columns = 3 + (4 + int(show_reduction) if show_prices else 0)
+    columns = 3 + (3 + int(show_reduction) if show_prices else 0)  # matches the <colgroup>
     reference = clean_text(view.reference).strip()
     seller_name = clean_text(view.seller.name)
     pdf_title = f"{title} {reference}" if reference else f"{title} (brouillon)"
