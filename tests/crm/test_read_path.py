@@ -78,3 +78,27 @@ class FullPageTestCase(TestCase):
             self.assertEqual(wire["firm_id"], contact.firm_id)
             self.assertEqual(wire["firm_name"], contact.firm.name if contact.firm else "")
             self.assertEqual(wire["first_last_name"], f"Anne {contact.last_name}")
+
+
+class DeletionTouchesTheLinkedTestCase(TestCase):
+    """Clearing a link on delete is a change a sync client must see through updated_since."""
+
+    def test_deleting_a_firm_updates_its_contacts_and_subsidiaries(self):
+        import datetime
+
+        tenant = make_tenant("del")
+        bf = tenant.business_file
+        firm = Firm.objects.create(business_file=bf, name="Mère")
+        child = Firm.objects.create(business_file=bf, name="Fille", parent_firm=firm)
+        contact = Contact.objects.create(business_file=bf, last_name="Roux", firm=firm)
+        long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+        Contact.objects.for_business_file(bf).update(updated_at=long_ago)
+        Firm.objects.for_business_file(bf).update(updated_at=long_ago)
+        client = tenant.owner_client()
+        self.assertEqual(client.delete(f"/{bf.pk}/firms/{firm.pk}.xml").status_code, 200)
+        changed = orjson.loads(client.get(
+            f"/{bf.pk}/contacts.json?updated_since=01-01-2021").content)["contacts"]
+        self.assertEqual([(c["id"], c["firm_id"]) for c in changed], [(contact.pk, None)])
+        firms = orjson.loads(client.get(
+            f"/{bf.pk}/firms.json?updated_since=01-01-2021").content)["firms"]
+        self.assertEqual([(f["id"], f["parent_firm_id"]) for f in firms], [(child.pk, None)])

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import models
 from django.db.models.query import EmptyQuerySet
+from django.utils import timezone
 
 
 class UnscopedQuery(RuntimeError):
@@ -195,6 +196,18 @@ class BusinessModel(models.Model):
     class Meta:
         abstract = True
         indexes = [models.Index(fields=["business_file", "id"], name="%(app_label)s_%(class)s_bf")]
+
+    def delete(self, *args, **kwargs):
+        # Records whose link to this one the deletion clears (SET_NULL) change too: a sync
+        # client reading ``updated_since`` must see them. Same transaction as the delete.
+        now = timezone.now()
+        for relation in self._meta.related_objects:
+            related = relation.related_model
+            if relation.on_delete is models.SET_NULL and issubclass(related, BusinessModel):
+                related.objects.for_business_file(self.business_file_id).filter(
+                    **{relation.field.name: self}
+                ).update(updated_at=now)
+        return super().delete(*args, **kwargs)
 
 
 # -- Framework tables of numbering and the journal (``numbering.py``, ``journal.py``) --------
