@@ -149,3 +149,21 @@ class ProductLinksTestCase(TestCase):
              "3760123456789"])
         self.assertEqual([second.findtext(f) for f in ("is_active", "brand_id")], ["0", "0"])
         self.assertRegex(first.findtext("modified_at"), r"^\d\d-\d\d-\d{4}-\d\d-\d\d$")
+
+
+def test_boolean_filters_take_0_and_1_and_refuse_anything_else(db):
+    from comptoir.core.testing.clients import make_tenant
+
+    tenant = make_tenant("bool")
+    client = tenant.owner_client()
+    for name, active in (("Actif", True), ("Retiré", False)):
+        client.post(f"/{tenant.id}/customer_products.json",
+                    f'{{"name": "{name}", "is_active": {str(active).lower()}}}',
+                    content_type="application/json")
+    url = f"/{tenant.id}/customer_products.json?is_active="
+    names = lambda value: [p["name"] for p in client.get(url + value).json()["customer_products"]]  # noqa: E731
+    assert names("1") == names("true") == ["Actif"]
+    assert names("0") == names("false") == ["Retiré"]
+    response = client.get(url + "maybe")
+    assert response.status_code == 400
+    assert "is_active" in response.json()["errors"][0]

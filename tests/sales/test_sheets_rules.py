@@ -512,3 +512,19 @@ class PartiesOfDocumentsTest(SheetsTestCase):
         self.assertEqual(response.status_code, 422, response.content)
         self.assertIn(b"sales documents name this firm and keep it", response.content)
         self.assertEqual(self.client.get(f"/{self.bf}/firms/{self.firm.pk}.xml").status_code, 200)
+
+
+class DecimalInputTest(SheetsTestCase):
+    def test_trailing_zeros_are_not_precision_on_every_resource(self):
+        """W26: clients echo ``3.500000000``; the base serializer takes it as 3.5."""
+        body = self.invoice(lines=[{"description": "Pose", "unit_price": "100.000000000",
+                                    "quantity": "3.500000000"}])
+        self.assertEqual(body["bill_lines"][0]["quantity"], "3.5000")
+        self.assertEqual(body["vat_exc_total"], "350.00")
+        response = self.client.post(
+            f"/{self.bf}/bill_sheets.json",
+            orjson.dumps({"sheet_type": "invoice_maybe", "bill_lines": [
+                {"description": "Pose", "unit_price": "1", "quantity": "3.14159"}]}),
+            content_type="application/json")
+        self.assertEqual(response.status_code, 422)
+        self.assertIn("bill_lines[1].quantity", orjson.loads(response.content)["errors"][0])

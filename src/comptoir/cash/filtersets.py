@@ -1,17 +1,15 @@
 """List filters of bank accounts (docs/api.md, "Filters")."""
 
-import django_filters
 from django.db.models import Q
-from django_filters.widgets import BooleanWidget
 
 from comptoir.cash.models import BankAccount
 from comptoir.cash.services import compact
-from comptoir.core.filtersets import BusinessModelFilterSet
+from comptoir.core.filtersets import BooleanFilter, BusinessModelFilterSet
 
 
 class BankAccountFilterSet(BusinessModelFilterSet):
     search_fields = ("name", "bank_name", "bank_iban")
-    is_default = django_filters.BooleanFilter(widget=BooleanWidget)
+    is_default = BooleanFilter()
 
     class Meta:
         model = BankAccount

@@ -1,7 +1,6 @@
 """List filters of the catalog (docs/api.md, "Filters")."""
 
 import django_filters
-from django_filters.widgets import BooleanWidget
 
 from comptoir.catalog.models import (
     CustomerProduct,
@@ -10,14 +9,19 @@ from comptoir.catalog.models import (
     StockMovement,
     Warehouse,
 )
-from comptoir.core.filtersets import BusinessModelFilterSet, LinkFilter, WireDateFilter
+from comptoir.core.filtersets import (
+    BooleanFilter,
+    BusinessModelFilterSet,
+    LinkFilter,
+    WireDateFilter,
+)
 
 
 class CustomerProductFilterSet(BusinessModelFilterSet):
     search_fields = ("name", "reference", "barcode", "vendor_reference")
     reference = django_filters.CharFilter()
     barcode = django_filters.CharFilter()
-    is_active = django_filters.BooleanFilter(widget=BooleanWidget)
+    is_active = BooleanFilter()
     type_of_product_id = django_filters.NumberFilter()
     product_category_id = LinkFilter(field_name="product_category_id")
     brand_id = LinkFilter(field_name="brand_id")
@@ -49,7 +53,7 @@ class CustomLabelFilterSet(BusinessModelFilterSet):
 
 class WarehouseFilterSet(BusinessModelFilterSet):
     search_fields = ("name", "city")
-    is_default = django_filters.BooleanFilter(widget=BooleanWidget)
+    is_default = BooleanFilter()
 
     class Meta:
         model = Warehouse

@@ -1,6 +1,5 @@
 """Write validation of the catalog (fields come from ``resources.py``)."""
 
-from django.db import models
 from rest_framework import serializers
 
 from comptoir.catalog import services
@@ -15,22 +14,8 @@ from comptoir.catalog.models import (
 from comptoir.core.serializers import BusinessModelSerializer
 
 
-class LenientDecimalField(serializers.DecimalField):
-    """Trailing zeros are not precision: ``3.500000000`` is 3.5 (clients echo what they read,
-    W26), while ``3.14159`` for a 4-place field is still refused."""
-
-    def validate_precision(self, value):
-        if value.is_finite() and value != 0:
-            super().validate_precision(value.normalize())
-            return value
-        return super().validate_precision(value)
-
-
 class CatalogSerializer(BusinessModelSerializer):
-    serializer_field_mapping = {
-        **BusinessModelSerializer.serializer_field_mapping,
-        models.DecimalField: LenientDecimalField,
-    }
+    """Catalog records have a name that may not be blank."""
 
     class Meta:
         model = None

@@ -46,6 +46,26 @@ class WireDateFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
+class WireBooleanField(forms.Field):
+    TRUE, FALSE = {"1", "true", "yes"}, {"0", "false", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("expected 0 or 1 (or true / false)")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """``is_active=1`` / ``0`` as incwo writes booleans (W27); anything else is a 400."""
+
+    field_class = WireBooleanField
+
+
 class LinkFilter(django_filters.NumberFilter):
     """``firm_id=7``; ``firm_id=0`` selects the records without a link."""
 

@@ -45,6 +45,17 @@ def xml_safe(value: str) -> None:
         raise serializers.ValidationError("contains control characters that cannot be stored")
 
 
+class WireDecimalField(serializers.DecimalField):
+    """Trailing zeros are not precision: ``3.500000000`` is 3.5 (clients echo what they read,
+    W26), while ``3.14159`` for a 4-place field is still refused."""
+
+    def validate_precision(self, value):
+        if value.is_finite() and value != 0:
+            super().validate_precision(value.normalize())
+            return value
+        return super().validate_precision(value)
+
+
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A link to a record of the same business file, written as its id (``0`` for none)."""
 
@@ -91,6 +102,10 @@ class BusinessModelSerializer(serializers.ModelSerializer):
 
     #: set on nested-item serializers by the parent: the Nested declaration they validate
     wire_spec = None
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: WireDecimalField,
+    }
 
     class Meta:
         model = None

@@ -1,9 +1,13 @@
 """List filters of leads (docs/api.md, "Filters")."""
 
 import django_filters
-from django_filters.widgets import BooleanWidget
 
-from comptoir.core.filtersets import BusinessModelFilterSet, LinkFilter, WireDateFilter
+from comptoir.core.filtersets import (
+    BooleanFilter,
+    BusinessModelFilterSet,
+    LinkFilter,
+    WireDateFilter,
+)
 from comptoir.sales.models import BillSheet, DeliveryNote, Lead, ProposalSheet
 
 
@@ -18,7 +22,7 @@ class LeadFilterSet(BusinessModelFilterSet):
     contact_id = LinkFilter(field_name="contact_id")
     manager_id = LinkFilter(field_name="manager_id")
     product_category_id = LinkFilter(field_name="product_category_id")
-    is_engaged = django_filters.BooleanFilter(widget=BooleanWidget)
+    is_engaged = BooleanFilter()
 
     class Meta:
         model = Lead
@@ -53,7 +57,7 @@ class BillSheetFilterSet(SheetFilterSet):
     sheet_type = django_filters.BaseInFilter(field_name="sheet_type", lookup_expr="in")
     proposal_sheet_id = LinkFilter(field_name="proposal_sheet_id")
     origin_bill_sheet_id = LinkFilter(field_name="origin_bill_sheet_id")
-    is_deposit = django_filters.BooleanFilter(widget=BooleanWidget)
+    is_deposit = BooleanFilter()
 
     class Meta:
         model = BillSheet

@@ -10,7 +10,7 @@ totals are recomputed by ``services`` (the ``after_save`` hook); totals sent are
 
 from rest_framework import serializers
 
-from comptoir.catalog.serializers import CatalogSerializer
+from comptoir.core.serializers import BusinessModelSerializer
 from comptoir.core.vat import DEFAULT_VAT_ID, RATES
 from comptoir.sales import services
 from comptoir.sales.choices import SheetType
@@ -22,7 +22,7 @@ from comptoir.sales.models import (
 )
 
 
-class LeadSerializer(CatalogSerializer):
+class LeadSerializer(BusinessModelSerializer):
     """``manager_id`` must name a member of the business file; contacts, firms and product
     categories must be of the same business file (both checked by the base class)."""
 
@@ -64,7 +64,7 @@ class VatIdField(serializers.Field):
         return value
 
 
-class SheetLineSerializer(CatalogSerializer):
+class SheetLineSerializer(BusinessModelSerializer):
     """A line of a proposal or bill sheet."""
 
     allow_negative = False
@@ -72,9 +72,6 @@ class SheetLineSerializer(CatalogSerializer):
 
     class Meta:
         model = None
-
-    def validate_name(self, value):  # lines have no name (CatalogSerializer's rule)
-        return value
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -105,7 +102,7 @@ class BillLineSerializer(SheetLineSerializer):
     allow_negative = True
 
 
-class DeliveryNoteLineSerializer(CatalogSerializer):
+class DeliveryNoteLineSerializer(BusinessModelSerializer):
     class Meta:
         model = None
 
@@ -127,15 +124,11 @@ class DeliveryNoteLineSerializer(CatalogSerializer):
         return attrs
 
 
-class SheetSerializer(CatalogSerializer):
+class SheetSerializer(BusinessModelSerializer):
     """Common rules of the three sheet kinds."""
 
     class Meta:
         model = None
-
-    def validate_name(self, value):
-        return value
-
 
     def create(self, validated_data):
         validated_data = services.complete_new_sheet(self.context["business_file"],
