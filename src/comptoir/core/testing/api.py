@@ -257,6 +257,16 @@ class ResourceAPITestCase(TestCase):
         self.assertEqual(problem["status"], 422)
         self.assertTrue(any(e.startswith(f"{field}: ") for e in problem["errors"]))
 
+    def test_one_wrong_field_at_a_time_is_never_a_500(self):
+        """Each writable field of a valid payload, in turn, set to junk: 2xx or 4xx."""
+        base = self.prepare_payload(dict(self.create_data[0]), self.tenant)
+        for field in self.res.writable_fields:
+            for junk in ("x<&>", "99999999999999999999", "-1", ""):
+                data = {**base, field.name: junk}
+                response = self.client.post(self.url(fmt="xml"), to_xml(self.resource, data),
+                                            content_type="application/xml")
+                self.assertLess(response.status_code, 500, (field.name, junk, response.content))
+
     def test_malformed_body_is_400(self):
         response = self.client.post(self.url(fmt="xml"), f"<{self.res.singular}><oops>",
                                     content_type="application/xml")
