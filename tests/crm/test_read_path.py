@@ -52,8 +52,16 @@ class FullPageTestCase(TestCase):
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get(f"/{self.tenant.id}/contacts.xml?per_page=100000")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(len(queries), 3)  # the whole collection fits: no COUNT needed
+        self.assertEqual(len(queries), 3)  # the whole collection fits: no counter needed
         self.assertEqual(response.content.count(b"\n  <contact>\n"), 150)
+
+    def test_a_page_past_the_end_runs_1_query(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(f"/{self.tenant.id}/contacts.xml?page=9000")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(queries), 1)  # the counter says there is nothing to read
+        self.assertIn(b"<current_page_items_count>0</current_page_items_count>", response.content)
+        self.assertIn(b"<total_count>150</total_count>", response.content)
 
     def test_a_filtered_page_runs_4_queries(self):
         with CaptureQueriesContext(connection) as queries:

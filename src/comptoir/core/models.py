@@ -347,3 +347,31 @@ class JournalEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnly("journal entries cannot be deleted")
+
+
+class RowCount(models.Model):
+    """How many rows of one listed table a business file holds, kept by database triggers.
+
+    A list page's ``total_count`` reads this row instead of running ``COUNT(*)``, which grows
+    with the business file (75 ms at a million contacts on PostgreSQL). ``change_count`` moves
+    with every insert or delete, so it versions what was learnt about the table's order (the
+    page anchors of :mod:`comptoir.core.rowcounts`). Written by the triggers only.
+    """
+
+    business_file = models.ForeignKey(
+        "tenancy.BusinessFile", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    table_name = models.CharField(max_length=63)
+    row_count = models.BigIntegerField(default=0)
+    change_count = models.BigIntegerField(default=0)
+
+    objects = BusinessManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["business_file", "table_name"],
+                                    name="row_count_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.table_name}: {self.row_count}"

@@ -8,12 +8,16 @@ business-file predicate built in:
 * show: ``SELECT cols FROM t WHERE business_file_id = %s AND id = %s``
 * page: ``SELECT cols FROM t WHERE business_file_id = %s ORDER BY id LIMIT %s OFFSET %s``
 * nested: ``SELECT parent_id, cols FROM child WHERE business_file_id = %s AND parent_id IN (…)``
-* count: ``SELECT COUNT(*) FROM t WHERE business_file_id = %s``
+* total: ``SELECT row_count, change_count FROM core_rowcount WHERE business_file_id = %s …``,
+  a counter the database keeps with triggers, and, for a page whose start an earlier page
+  revealed, a seek ``… AND id > %s ORDER BY id LIMIT %s`` instead of the ``OFFSET``
+  (:mod:`comptoir.core.rowcounts`)
 
 A request binds its parameters, runs them on Django's connection and hands the tuples to the
 resource's generated writers. Query counts are therefore fixed: a show is one query plus one
-per nested collection, a list page adds the count. A filtered list compiles its page query
-from the filterset's queryset (same columns, same writers) at request time.
+per nested collection, a list page adds the counter. A filtered list compiles its page query
+from the filterset's queryset (same columns, same writers) at request time and counts with
+``COUNT(*)`` unless the page holds the whole selection.
 
 The business-file id is a bound parameter of every statement, so no read can leave out the
 tenant scope; this module and the manager are the only places that may say ``unscoped()``.
@@ -25,11 +29,13 @@ from dataclasses import dataclass
 
 from django.db import connections
 
+from comptoir.core.rowcounts import COUNTER_TABLE, anchors
 from comptoir.core.writers import GeneratedWriters
 
 _BF_SENTINEL = -918_273_645
 _ID_SENTINEL = -918_273_646
 _IN_SENTINEL = -918_273_647
+_AFTER_SENTINEL = -918_273_648
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ def _statement(queryset, extra_sql: str = "") -> Statement:
             slots["bf"] = index
         elif value == _ID_SENTINEL:
             slots["pk"] = index
+        elif value == _AFTER_SENTINEL:
+            slots["after"] = index
     return Statement(sql + extra_sql, tuple(params), slots)
 
 
@@ -80,9 +88,19 @@ class CompiledResource:
             columns_queryset(base, resource.wire_fields).order_by(*resource.ordering),
             " LIMIT %s OFFSET %s",
         )
-        table = connections["default"].ops.quote_name(model._meta.db_table)
-        column = connections["default"].ops.quote_name("business_file_id")
-        self.count_sql = f"SELECT COUNT(*) FROM {table} WHERE {column} = %s"
+        self.table = model._meta.db_table
+        if tuple(resource.ordering) == ("id",):
+            self.seek = _statement(
+                columns_queryset(base.filter(pk__gt=_AFTER_SENTINEL), resource.wire_fields)
+                .order_by("id"),
+                " LIMIT %s",
+            )
+        else:
+            self.seek = None  # page anchors are ids: only an id order can seek by them
+        self.counter_sql = (
+            f"SELECT row_count, change_count FROM {COUNTER_TABLE} "
+            "WHERE business_file_id = %s AND table_name = %s"
+        )
         self.nested = []
         for nested in resource.nested:
             child_base = nested.model.objects.unscoped().filter(
@@ -126,29 +144,60 @@ class CompiledResource:
         return row, [n[row[0]] for n in nested]
 
     def read_page(self, bf_id: int, limit: int, offset: int, queryset=None):
-        """(rows, nested groups, total count) of one page, in the resource's order."""
+        """(rows, nested groups, total count) of one page, in the resource's order.
+
+        Unfiltered, the total comes from the trigger-kept counter and a page whose start a
+        previous page revealed is read by seeking to it (:mod:`comptoir.core.rowcounts`);
+        a filtered list counts and offsets in SQL.
+        """
+        if queryset is not None:
+            return self._read_filtered_page(bf_id, limit, offset, queryset)
+        key = (self.table, bf_id)
         with connections["default"].cursor() as cursor:
-            if queryset is None:
-                cursor.execute(self.page.sql, [*self.page.bind(bf=bf_id), limit, offset])
+            if offset == 0:
+                # The first page needs no anchor: read it first, and skip the counter when
+                # the whole collection is on it.
+                cursor.execute(self.page.sql, [*self.page.bind(bf=bf_id), limit, 0])
+                rows = cursor.fetchall()
+                if len(rows) < limit:
+                    total = len(rows)
+                else:
+                    total, version = self._counter(cursor, bf_id)
+                    if self.seek is not None:
+                        anchors.learn(key, version, 0, [r[0] for r in rows])
             else:
-                statement = _statement(
-                    columns_queryset(queryset, self.resource.wire_fields)
-                    .order_by(*self.resource.ordering),
-                    " LIMIT %s OFFSET %s",
-                )
-                cursor.execute(statement.sql, [*statement.params, limit, offset])
+                total, version = self._counter(cursor, bf_id)
+                if offset >= total:
+                    return [], [{} for _ in self.nested], total
+                after = anchors.get(key, version, offset) if self.seek is not None else None
+                if after is not None:
+                    cursor.execute(self.seek.sql, [*self.seek.bind(bf=bf_id, after=after), limit])
+                else:
+                    cursor.execute(self.page.sql, [*self.page.bind(bf=bf_id), limit, offset])
+                rows = cursor.fetchall()
+                if self.seek is not None:
+                    anchors.learn(key, version, offset, [r[0] for r in rows])
+            nested = self.fetch_nested(cursor, bf_id, [r[0] for r in rows])
+        return rows, nested, total
+
+    def _counter(self, cursor, bf_id: int) -> tuple[int, int]:
+        cursor.execute(self.counter_sql, [bf_id, self.table])
+        counter = cursor.fetchone()
+        return counter if counter is not None else (0, 0)
+
+    def _read_filtered_page(self, bf_id: int, limit: int, offset: int, queryset):
+        statement = _statement(
+            columns_queryset(queryset, self.resource.wire_fields)
+            .order_by(*self.resource.ordering),
+            " LIMIT %s OFFSET %s",
+        )
+        with connections["default"].cursor() as cursor:
+            cursor.execute(statement.sql, [*statement.params, limit, offset])
             rows = cursor.fetchall()
             nested = self.fetch_nested(cursor, bf_id, [r[0] for r in rows])
-            if queryset is not None:
-                total = None
-            elif offset == 0 and len(rows) < limit:
-                total = len(rows)  # the whole collection is on this page: no COUNT needed
-            else:
-                cursor.execute(self.count_sql, [bf_id])
-                total = cursor.fetchone()[0]
-        if total is None:
-            total = queryset.count()
-        return rows, nested, total
+        # When the whole selection is on this page, its length is the count.
+        whole = offset == 0 and len(rows) < limit
+        return rows, nested, (len(rows) if whole else queryset.count())
 
 
 _compiled: dict = {}
