@@ -11,6 +11,12 @@ from django.core.cache import cache
 
 
 def pytest_configure(config):
+    # Each test process gets its own data directory, so that what one process does with
+    # machine-wide state there (the access generation) never reaches another's tests.
+    import tempfile
+    from pathlib import Path
+
+    settings.DATA_DIR = Path(tempfile.mkdtemp(prefix="comptoir-tests-"))
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                     "LOCATION": "comptoir-tests"}

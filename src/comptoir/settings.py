@@ -167,6 +167,9 @@ COMPTOIR_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("COMPTOIR_LOGIN_FAILURE
 COMPTOIR_LOGIN_FAILURE_WINDOW = int(os.environ.get("COMPTOIR_LOGIN_FAILURE_WINDOW", "900"))
 # Optional request rate per credential, e.g. "1200/min"; empty means no limit.
 COMPTOIR_API_RATE = os.environ.get("COMPTOIR_API_RATE", "")
+# Plain reads by callers a worker has already verified skip Django's request machinery
+# (comptoir.api.fastpath); off, every request takes the full path. Same bytes either way.
+COMPTOIR_FAST_READS = env_bool("COMPTOIR_FAST_READS", True)
 # Trust X-Forwarded-For for the client address (only behind a proxy you control).
 COMPTOIR_TRUST_X_FORWARDED_FOR = env_bool("COMPTOIR_TRUST_X_FORWARDED_FOR")
 

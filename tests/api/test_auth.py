@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import pickle
+import time
 from unittest import mock
 
 import orjson
@@ -690,4 +691,9 @@ def test_a_missing_epoch_voids_the_cached_verdict(tenant):
     cache.delete(epochs.key("user", tenant.owner.pk))
     tenant.owner.set_password("changed behind the cache's back")
     User.objects.filter(pk=tenant.owner.pk).update(password=tenant.owner.password)
-    assert get(contacts_url(tenant.id), headers).status_code == 401
+    # A worker trusts a verdict it confirmed for a few seconds without reading the cache
+    # (no change made through Comptoir moved the access generation); then it reads again.
+    later = time.monotonic() + access_module.RECHECK_SECONDS + 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(access_module.time, "monotonic", lambda: later)
+        assert get(contacts_url(tenant.id), headers).status_code == 401

@@ -110,6 +110,44 @@ def test_a_verdict_is_cached_and_reused(owned):
         assert authenticate(user.email, "a good password", bf.pk, "another address") == first
 
 
+def test_a_confirmed_verdict_reads_nothing_until_the_generation_moves(owned):
+    bf, user = owned
+    first = authenticate(user.email, "a good password", bf.pk, ADDRESS)
+    key = access._cache_key("basic", user.email, "a good password", str(bf.pk))
+    reads = []
+    real_get, real_get_many = cache.get, cache.get_many
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cache, "get", lambda *a, **k: reads.append(a) or real_get(*a, **k))
+        patch.setattr(cache, "get_many",
+                      lambda *a, **k: reads.append(a) or real_get_many(*a, **k))
+        assert authenticate(user.email, "a good password", bf.pk, ADDRESS) == first
+        assert access.confirmed(user.email, "a good password", bf.pk) == first
+        assert reads == []
+        epochs.bump("business_file", 123456)  # any change anywhere: every verdict re-checked
+        assert access.confirmed(user.email, "a good password", bf.pk) is None
+        assert access._cached(key) == first  # the epochs it rests on did not change
+        assert reads
+    assert access.confirmed(user.email, "a good password", bf.pk) == first
+
+
+def test_the_generation_is_shared_by_every_process_of_the_machine():
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    before = epochs.generation()
+    env = {**os.environ, "COMPTOIR_DATA_DIR": str(settings.DATA_DIR),
+           "COMPTOIR_CACHE_URL": "locmem://other-process",
+           "DJANGO_SETTINGS_MODULE": "comptoir.settings"}
+    subprocess.run([sys.executable, "-c", "import django; django.setup(); "
+                    "from comptoir.tenancy import epochs; epochs._bump_generation()"],
+                   env=env, check=True)
+    assert caches["default"].__class__.__name__ in epochs._LOCAL_CACHES
+    assert epochs.generation() != before
+
+
 def test_refusals_are_not_cached(owned):
     bf, user = owned
     bf.api_enabled = False

@@ -99,6 +99,26 @@ class APIUser:
         return hash(("user", self.id))
 
 
+class MalformedCredentials(ValueError):
+    pass
+
+
+def parse_basic(token: bytes) -> tuple[str, str]:
+    """``(email, secret)`` of the base64 part of a Basic header (W1)."""
+    try:
+        raw = base64.b64decode(token, validate=True)
+    except (binascii.Error, ValueError):
+        raise MalformedCredentials("malformed Basic credentials") from None
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = raw.decode("latin-1")
+    email, sep, secret = decoded.partition(":")
+    if not sep or not email:
+        raise MalformedCredentials("malformed Basic credentials")
+    return email.strip(), secret
+
+
 class BasicAuthentication(BaseAuthentication):
     def authenticate(self, request):
         header = get_authorization_header(request).split()
@@ -107,17 +127,10 @@ class BasicAuthentication(BaseAuthentication):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("malformed Basic credentials")
         try:
-            raw = base64.b64decode(header[1], validate=True)
-        except (binascii.Error, ValueError):
-            raise exceptions.AuthenticationFailed("malformed Basic credentials") from None
-        try:
-            decoded = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            decoded = raw.decode("latin-1")
-        email, sep, secret = decoded.partition(":")
-        if not sep or not email:
-            raise exceptions.AuthenticationFailed("malformed Basic credentials")
-        return _resolve(request, email.strip(), secret)
+            email, secret = parse_basic(header[1])
+        except MalformedCredentials as malformed:
+            raise exceptions.AuthenticationFailed(str(malformed)) from None
+        return _resolve(request, email, secret)
 
     def authenticate_header(self, request):
         return f'Basic realm="{REALM}", charset="UTF-8"'

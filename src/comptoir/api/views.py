@@ -12,8 +12,6 @@ The business file is the one the authentication resolved for the URL's ``{bf}``
 
 from __future__ import annotations
 
-import math
-
 import orjson
 from django.conf import settings
 from django.db import transaction
@@ -26,17 +24,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.viewsets import ViewSetMixin
 
-from comptoir.api.renderers import PROLOG, xml_errors
+from comptoir.api.bodies import (
+    XML_CONTENT_TYPE,
+    list_body,
+    object_body,
+)
+from comptoir.api.renderers import xml_errors
 from comptoir.core import inbound
 from comptoir.core.readpath import compiled
 from comptoir.core.registry import registry
 from comptoir.core.xmlparser import Element, XMLRejected
 from comptoir.tenancy.models import ApiKey, Membership
-
-XML_CONTENT_TYPE = "application/xml; charset=utf-8"
-JSON_OPTIONS = orjson.OPT_OMIT_MICROSECONDS
-JSON_CONTENT_TYPE = "application/json"
-
 
 MAX_PAGE = 1_000_000_000
 
@@ -74,12 +72,9 @@ class ResourceViewSet(ViewSetMixin, APIView):
     def respond_object(self, row_and_nested, status_code=200, headers=None, resource=None):
         writers = compiled(resource or self.resource).writers
         row, nested = row_and_nested
-        if self.wants_json:
-            body = orjson.dumps(writers.json_object(row, *nested), option=JSON_OPTIONS)
-            response = HttpResponse(body, status=status_code, content_type=JSON_CONTENT_TYPE)
-        else:
-            body = PROLOG + writers.xml_show(row, *nested)
-            response = HttpResponse(body, status=status_code, content_type=XML_CONTENT_TYPE)
+        body, content_type = object_body(writers, row, nested,
+                                         self.request.accepted_renderer.format)
+        response = HttpResponse(body, status=status_code, content_type=content_type)
         for name, value in (headers or {}).items():
             response[name] = value
         return response
@@ -155,26 +150,9 @@ class ResourceViewSet(ViewSetMixin, APIView):
         rows, nested, total = reader.read_page(
             self.bf_id, per_page, (page - 1) * per_page, queryset
         )
-        pagination = {
-            "current_page": page,
-            "total_pages": max(1, math.ceil(total / per_page)),
-            "current_page_items_count": len(rows),
-            "per_page": per_page,
-            "total_count": total,
-        }
-        res = self.resource
-        if self.wants_json:
-            item = reader.writers.json_object
-            items = [item(r, *(n[r[0]] for n in nested)) for r in rows]
-            body = orjson.dumps({res.plural: items, "pagination": pagination}, option=JSON_OPTIONS)
-            return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
-        item = reader.writers.xml_list_item
-        parts = [PROLOG, f'<{res.plural} type="array">\n']
-        parts += [item(r, *(n[r[0]] for n in nested)) for r in rows]
-        parts.append("  <pagination>\n")
-        parts += [f"    <{k}>{v}</{k}>\n" for k, v in pagination.items()]
-        parts.append(f"  </pagination>\n</{res.plural}>\n")
-        return HttpResponse("".join(parts), content_type=XML_CONTENT_TYPE)
+        body, content_type = list_body(self.resource, reader.writers, rows, nested, total,
+                                       page, per_page, request.accepted_renderer.format)
+        return HttpResponse(body, content_type=content_type)
 
     def retrieve(self, request, pk, *args, **kwargs):
         return self.respond_object(self.read_or_404(pk))

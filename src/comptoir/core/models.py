@@ -353,9 +353,9 @@ class RowCount(models.Model):
     """How many rows of one listed table a business file holds, kept by database triggers.
 
     A list page's ``total_count`` reads this row instead of running ``COUNT(*)``, which grows
-    with the business file (75 ms at a million contacts on PostgreSQL). ``change_count`` moves
-    with every insert or delete, so it versions what was learnt about the table's order (the
-    page anchors of :mod:`comptoir.core.rowcounts`). Written by the triggers only.
+    with the business file (75 ms at a million contacts on PostgreSQL). ``version`` is a random
+    token drawn anew by every insert or delete: it versions what was learnt about the table's
+    order (the page anchors of :mod:`comptoir.core.rowcounts`). Written by triggers only.
     """
 
     business_file = models.ForeignKey(
@@ -363,7 +363,7 @@ class RowCount(models.Model):
     )
     table_name = models.CharField(max_length=63)
     row_count = models.BigIntegerField(default=0)
-    change_count = models.BigIntegerField(default=0)
+    version = models.BigIntegerField(default=0)
 
     objects = BusinessManager()
 

@@ -8,7 +8,7 @@ business-file predicate built in:
 * show: ``SELECT cols FROM t WHERE business_file_id = %s AND id = %s``
 * page: ``SELECT cols FROM t WHERE business_file_id = %s ORDER BY id LIMIT %s OFFSET %s``
 * nested: ``SELECT parent_id, cols FROM child WHERE business_file_id = %s AND parent_id IN (…)``
-* total: ``SELECT row_count, change_count FROM core_rowcount WHERE business_file_id = %s …``,
+* total: ``SELECT row_count, version FROM core_rowcount WHERE business_file_id = %s …``,
   a counter the database keeps with triggers, and, for a page whose start an earlier page
   revealed, a seek ``… AND id > %s ORDER BY id LIMIT %s`` instead of the ``OFFSET``
   (:mod:`comptoir.core.rowcounts`)
@@ -28,9 +28,71 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connections
+from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 
 from comptoir.core.rowcounts import COUNTER_TABLE, anchors
 from comptoir.core.writers import GeneratedWriters
+
+
+class _Reader:
+    """Runs compiled statements on the database connection's own DB-API cursor.
+
+    Django's cursor wrapper costs more than the statement on a show (execute wrappers, and on
+    SQLite a regular expression rewriting ``%s`` into ``?`` at every call). Compiled
+    statements are rewritten once instead, and run on the driver's cursor inside Django's
+    error wrapper (so errors and broken connections are reported as Django reports them).
+    When Django is logging queries (``DEBUG``, tests capturing queries), statements go
+    through Django's cursor, so that they are seen and counted like any other.
+    """
+
+    __slots__ = ("connection", "cursor", "qmark")
+
+    def __init__(self, connection):
+        self.connection = connection
+        connection.ensure_connection()
+        if connection.queries_logged:
+            self.cursor = connection.cursor()
+            self.qmark = False
+        else:
+            with connection.wrap_database_errors:
+                self.cursor = connection.connection.cursor()
+            self.qmark = connection.vendor == "sqlite"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.cursor.close()
+
+    def execute(self, sql: str, params) -> None:
+        if self.qmark:
+            sql = _qmark(sql)
+        with self.connection.wrap_database_errors:
+            self.cursor.execute(sql, params)
+
+    def fetchone(self):
+        return self.cursor.fetchone()
+
+    def fetchall(self):
+        return self.cursor.fetchall()
+
+
+_QMARKS: dict[str, str] = {}
+
+
+def _qmark(sql: str) -> str:
+    """``%s`` placeholders as SQLite's ``?`` (as Django's SQLite backend rewrites them)."""
+    converted = _QMARKS.get(sql)
+    if converted is None:
+        converted = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")
+        if len(_QMARKS) < 20_000:  # compiled statements, and nested reads per page length
+            _QMARKS[sql] = converted
+    return converted
+
+
+def _reader() -> _Reader:
+    return _Reader(connections["default"])
+
 
 _BF_SENTINEL = -918_273_645
 _ID_SENTINEL = -918_273_646
@@ -98,7 +160,7 @@ class CompiledResource:
         else:
             self.seek = None  # page anchors are ids: only an id order can seek by them
         self.counter_sql = (
-            f"SELECT row_count, change_count FROM {COUNTER_TABLE} "
+            f"SELECT row_count, version FROM {COUNTER_TABLE} "
             "WHERE business_file_id = %s AND table_name = %s"
         )
         self.nested = []
@@ -135,7 +197,7 @@ class CompiledResource:
 
     def read_one(self, bf_id: int, pk: int):
         """(row, nested rows...) of one object, or None."""
-        with connections["default"].cursor() as cursor:
+        with _reader() as cursor:
             cursor.execute(self.show.sql, self.show.bind(bf=bf_id, pk=pk))
             row = cursor.fetchone()
             if row is None:
@@ -153,7 +215,7 @@ class CompiledResource:
         if queryset is not None:
             return self._read_filtered_page(bf_id, limit, offset, queryset)
         key = (self.table, bf_id)
-        with connections["default"].cursor() as cursor:
+        with _reader() as cursor:
             if offset == 0:
                 # The first page needs no anchor: read it first, and skip the counter when
                 # the whole collection is on it.
@@ -191,7 +253,7 @@ class CompiledResource:
             .order_by(*self.resource.ordering),
             " LIMIT %s OFFSET %s",
         )
-        with connections["default"].cursor() as cursor:
+        with _reader() as cursor:
             cursor.execute(statement.sql, [*statement.params, limit, offset])
             rows = cursor.fetchall()
             nested = self.fetch_nested(cursor, bf_id, [r[0] for r in rows])

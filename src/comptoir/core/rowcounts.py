@@ -9,7 +9,9 @@ Two costs of a list page grow with the business file when computed the obvious w
 
 The first is replaced by a counter. Triggers on every listed table keep one
 :class:`~comptoir.core.models.RowCount` row per (business file, table): ``row_count`` and a
-``change_count`` that moves with every insert or delete. Because they run in the database,
+``version``, a random token drawn anew by every insert or delete (random rather than counted,
+so that a rolled-back change, a recreated business file or a recount never brings back a
+version that once meant other rows). Because they run in the database,
 they see every write: the API, the admin, services, bulk loads, cascades and raw SQL alike,
 in the writing transaction, so a committed count is always exact. PostgreSQL uses statement
 triggers with transition tables (one upsert per statement, so a ``COPY`` of a million rows
@@ -19,8 +21,8 @@ tables in any order (Django's ``flush``) cannot leave a negative count behind.
 The second is replaced, where it can be, by a seek. Lists are ordered by ``id``; once a
 worker has served the page that starts at offset ``o``, it knows that the row at ``o`` is the
 first with ``id > a`` for some ``a``, and likewise for the page after. :class:`PageAnchors`
-remembers those ``(offset → a)`` pairs per (table, business file) and *per change_count*:
-an insert or delete anywhere in the table moves the count and forgets them all, while updates
+remembers those ``(offset → a)`` pairs per (table, business file) and *per version*: an
+insert or delete anywhere in the table draws a new version and forgets them all, while updates
 (which do not move ids) keep them. A page with a known anchor runs
 ``WHERE id > a ORDER BY id LIMIT n``, whose cost does not depend on the depth. A sync client
 walking pages 1, 2, 3… always finds the anchor its previous page left; the first visit to an
@@ -40,22 +42,22 @@ from django.db import connections, transaction
 
 COUNTER_TABLE = "core_rowcount"
 _PREFIX = "comptoir_rowcount"
+_PG_TOKEN = "(random() * 9e18 - 4.5e18)::bigint"
 
 _PG_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION {_PREFIX}_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO {COUNTER_TABLE} (business_file_id, table_name, row_count, change_count)
-  SELECT business_file_id, TG_TABLE_NAME, count(*), 1 FROM inserted_rows
+  INSERT INTO {COUNTER_TABLE} (business_file_id, table_name, row_count, version)
+  SELECT business_file_id, TG_TABLE_NAME, count(*), {_PG_TOKEN} FROM inserted_rows
   GROUP BY business_file_id
   ON CONFLICT (business_file_id, table_name) DO UPDATE
-  SET row_count = {COUNTER_TABLE}.row_count + EXCLUDED.row_count,
-      change_count = {COUNTER_TABLE}.change_count + 1;
+  SET row_count = {COUNTER_TABLE}.row_count + EXCLUDED.row_count, version = {_PG_TOKEN};
   RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION {_PREFIX}_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   UPDATE {COUNTER_TABLE} AS counter
-  SET row_count = counter.row_count - gone.n, change_count = counter.change_count + 1
+  SET row_count = counter.row_count - gone.n, version = {_PG_TOKEN}
   FROM (SELECT business_file_id, count(*) AS n FROM deleted_rows
         GROUP BY business_file_id) AS gone
   WHERE counter.business_file_id = gone.business_file_id
@@ -79,13 +81,12 @@ def _pg_triggers(table: str) -> list[str]:
 def _sqlite_triggers(table: str) -> list[str]:
     return [
         f'CREATE TRIGGER IF NOT EXISTS "{_PREFIX}_ins_{table}" AFTER INSERT ON "{table}" BEGIN '
-        f"INSERT INTO {COUNTER_TABLE} (business_file_id, table_name, row_count, change_count) "
-        f"VALUES (NEW.business_file_id, '{table}', 1, 1) "
+        f"INSERT INTO {COUNTER_TABLE} (business_file_id, table_name, row_count, version) "
+        f"VALUES (NEW.business_file_id, '{table}', 1, random()) "
         f"ON CONFLICT (business_file_id, table_name) DO UPDATE "
-        f"SET row_count = row_count + 1, change_count = change_count + 1; END",
+        f"SET row_count = row_count + 1, version = random(); END",
         f'CREATE TRIGGER IF NOT EXISTS "{_PREFIX}_del_{table}" AFTER DELETE ON "{table}" BEGIN '
-        f"UPDATE {COUNTER_TABLE} SET row_count = row_count - 1, "
-        f"change_count = change_count + 1 "
+        f"UPDATE {COUNTER_TABLE} SET row_count = row_count - 1, version = random() "
         f"WHERE business_file_id = OLD.business_file_id AND table_name = '{table}'; END",
     ]
 
@@ -142,13 +143,17 @@ def install(using: str = "default", tables=None) -> list[str]:
                 cursor.execute(statement)
             cursor.execute(f"DELETE FROM {COUNTER_TABLE} WHERE table_name = %s", [table])
             cursor.execute(
-                f"INSERT INTO {COUNTER_TABLE} "
-                f"(business_file_id, table_name, row_count, change_count) "
-                f'SELECT business_file_id, %s, COUNT(*), 1 FROM "{table}" '
-                f"GROUP BY business_file_id",
+                _seed_sql(connection, table),
                 [table],
             )
     return missing
+
+
+def _seed_sql(connection, table: str) -> str:
+    token = _PG_TOKEN if connection.vendor == "postgresql" else "random()"
+    return (f"INSERT INTO {COUNTER_TABLE} (business_file_id, table_name, row_count, version) "
+            f'SELECT business_file_id, %s, COUNT(*), {token} FROM "{table}" '
+            f"GROUP BY business_file_id")
 
 
 def rebuild(using: str = "default") -> None:
@@ -157,13 +162,7 @@ def rebuild(using: str = "default") -> None:
     with transaction.atomic(using=using), connection.cursor() as cursor:
         for table in counted_tables():
             cursor.execute(f"DELETE FROM {COUNTER_TABLE} WHERE table_name = %s", [table])
-            cursor.execute(
-                f"INSERT INTO {COUNTER_TABLE} "
-                f"(business_file_id, table_name, row_count, change_count) "
-                f'SELECT business_file_id, %s, COUNT(*), 1 FROM "{table}" '
-                f"GROUP BY business_file_id",
-                [table],
-            )
+            cursor.execute(_seed_sql(connection, table), [table])
 
 
 def install_after_migrate(sender, using="default", **kwargs) -> None:
@@ -172,7 +171,7 @@ def install_after_migrate(sender, using="default", **kwargs) -> None:
 
 
 class PageAnchors:
-    """Per-process memory of where pages start, valid for one ``change_count`` of a table.
+    """Per-process memory of where pages start, valid for one ``version`` of a table.
 
     ``get(key, version, offset)`` gives an id ``a`` such that the row at ``offset`` is the
     first with ``id > a``, if a page served at this version told us. Bounded: at most

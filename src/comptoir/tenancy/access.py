@@ -12,6 +12,10 @@ costs a password hash (~0.2 s with PBKDF2) and a few queries, so verdicts are ca
 * for ``COMPTOIR_CREDENTIAL_CACHE_SECONDS`` at most.
 
 A request whose verdict is cached therefore runs no SQL and no password hash to authenticate.
+A verdict this worker has already confirmed is taken from its own memory without reading the
+shared cache at all, as long as the installation-wide generation of access changes
+(:func:`comptoir.tenancy.epochs.generation`) has not moved since, and for a few seconds at
+most (``RECHECK_SECONDS``) before the epochs are read again.
 
 Failed attempts are counted per account and per client address; past the configured number
 within the window (which restarts at each failure), further attempts are refused with 429
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -90,7 +95,26 @@ def _stamp(user_id: int, bf_id: int | None) -> dict[str, str]:
     return stamped
 
 
+# Verdicts this process confirmed: key -> (access, generation it was confirmed under, time
+# until which it is trusted without looking at the shared cache). Every change made through
+# Comptoir moves the generation at once; the re-check interval bounds how long a change the
+# generation cannot see (epochs evicted from the cache, a row changed behind Django's back)
+# stays unnoticed by this worker.
+_confirmed: dict[str, tuple[Access, object, float]] = {}
+_CONFIRMED_MAX = 10_000
+RECHECK_SECONDS = 5.0
+
+
 def _cached(key: str) -> Access | None:
+    # The generation is read before anything else: a change after this read shows as a new
+    # generation on the next request, one before it shows in the epochs read below.
+    generation = epochs.generation()
+    confirmed = _confirmed.get(key)
+    if confirmed is not None:
+        access, confirmed_under, expires = confirmed
+        if confirmed_under == generation and time.monotonic() < expires:
+            return access
+        del _confirmed[key]
     entry = cache.get(key)
     if entry is None:
         return None
@@ -98,7 +122,15 @@ def _cached(key: str) -> Access | None:
     current = cache.get_many(list(stamped))
     if current != stamped:
         return None
+    _confirm(key, access, generation)
     return access
+
+
+def _confirm(key: str, access: Access, generation) -> None:
+    if len(_confirmed) >= _CONFIRMED_MAX:
+        _confirmed.clear()
+    trusted_for = min(RECHECK_SECONDS, settings.COMPTOIR_CREDENTIAL_CACHE_SECONDS)
+    _confirmed[key] = (access, generation, time.monotonic() + trusted_for)
 
 
 def _remember(key: str, access: Access, stamped: dict) -> None:
@@ -207,10 +239,29 @@ def _verify(email: str | None, secret: str) -> tuple[User, ApiKey | None] | None
     return user, None
 
 
+def _verdict_key(email: str | None, secret: str, bf_id: int | None) -> str:
+    scheme = "basic" if email is not None else "bearer"
+    return _cache_key(scheme, (email or "").lower(), secret, str(bf_id))
+
+
+def confirmed(email: str | None, secret: str, bf_id: int) -> Access | None:
+    """The verdict this worker has confirmed for the credential, if still valid; else None.
+
+    Never verifies, never reads the shared cache: for the fast read path, which hands any
+    request without a confirmed verdict to the full authentication.
+    """
+    entry = _confirmed.get(_verdict_key(email, secret, bf_id))
+    if entry is None:
+        return None
+    access, confirmed_under, expires = entry
+    if confirmed_under != epochs.generation() or time.monotonic() >= expires:
+        return None
+    return access
+
+
 def authenticate(email: str | None, secret: str, bf_id: int | None, address: str) -> Access:
     """The access ``(email, secret)`` grants in business file ``bf_id`` (None: no file)."""
-    scheme = "basic" if email is not None else "bearer"
-    key = _cache_key(scheme, (email or "").lower(), secret, str(bf_id))
+    key = _verdict_key(email, secret, bf_id)
     access = _cached(key)
     if access is not None:
         return access
@@ -224,6 +275,7 @@ def authenticate(email: str | None, secret: str, bf_id: int | None, address: str
     verified_hash = user.password
     # Stamp the epochs, then re-read what the verdict rests on: a change racing with us either
     # shows in the re-read or has replaced an epoch after our stamp, voiding the cached verdict.
+    generation = epochs.generation()
     stamped = _stamp(user.pk, bf_id)
     user.refresh_from_db(fields=["password", "is_active"])
     if user.password != verified_hash or not user.is_active:
@@ -234,4 +286,5 @@ def authenticate(email: str | None, secret: str, bf_id: int | None, address: str
         _forget_failures(email)
     access = _grant(user, bf_id, api_key)
     _remember(key, access, stamped)
+    _confirm(key, access, generation)
     return access

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('table_name', models.CharField(max_length=63)),
                 ('row_count', models.BigIntegerField(default=0)),
-                ('change_count', models.BigIntegerField(default=0)),
+                ('version', models.BigIntegerField(default=0)),
                 ('business_file', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenancy.businessfile')),
             ],
             options={

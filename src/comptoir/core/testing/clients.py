@@ -85,3 +85,27 @@ def make_tenant(label: str, password: str = "correct horse battery") -> Tenant:
                                     read_only=True)
     _, key = ApiKey.issue(user=owner, business_file=business_file, name="rw")
     return Tenant(business_file, owner, password, reader, read_only_key, key)
+
+
+def wsgi_get(application, path: str, headers: dict) -> tuple[str, list, bytes]:
+    """GET through a WSGI application itself (the test client bypasses ``comptoir.wsgi``)."""
+    import io
+    import sys
+
+    path, _, query = path.partition("?")
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
+        "SERVER_NAME": "testserver", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver", "REMOTE_ADDR": "127.0.0.1", "wsgi.input": io.BytesIO(b""),
+        "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr, "wsgi.multithread": False,
+        "wsgi.multiprocess": True, "wsgi.run_once": False, "wsgi.version": (1, 0), **headers,
+    }
+    started = []
+    chunks = application(environ, lambda status, hdrs, exc_info=None: started.append(
+        (status, hdrs)))
+    try:
+        body = b"".join(chunks)
+    finally:
+        if hasattr(chunks, "close"):
+            chunks.close()
+    return started[0][0], list(started[0][1]), body
