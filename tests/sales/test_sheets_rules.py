@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import orjson
 from django.db import transaction
@@ -476,6 +477,25 @@ class PrintingTest(SheetsTestCase):
             self.act("bill_sheets", body["id"], "validate")
         sheet = BillSheet.objects.for_business_file(self.bf).get(pk=body["id"])
         self.assertTrue(bytes(sheet.pdf).startswith(b"%PDF"))
+        served = self.client.get(f"/{self.bf}/bill_sheets/{body['id']}.pdf").content
+        self.assertEqual(bytes(sheet.pdf), served)
+
+    def test_a_first_download_racing_another_serves_the_stored_pdf(self):
+        body = self.invoice()
+        self.act("bill_sheets", body["id"], "validate")
+        stored = b"%PDF-1.7 stored by the other request"
+        real_render = services.render_sheet_pdf
+
+        def render_while_another_stores(sheet):
+            data = real_render(sheet)
+            BillSheet.objects.for_business_file(self.bf).filter(pk=sheet.pk).update(pdf=stored)
+            return data
+
+        with mock.patch.object(services, "render_sheet_pdf", render_while_another_stores):
+            first = self.client.get(f"/{self.bf}/bill_sheets/{body['id']}.pdf").content
+        self.assertEqual(first, stored)
+        self.assertEqual(self.client.get(f"/{self.bf}/bill_sheets/{body['id']}.pdf").content,
+                         stored)
 
     def test_without_siren_a_plain_pdf_and_no_facturx(self):
         CompanyProfile.objects.for_business_file(self.bf).update(siren="", tva="")

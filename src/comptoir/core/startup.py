@@ -2,8 +2,12 @@
 
 A module registers a function with :func:`on_worker_start` (from its ``AppConfig.ready()``);
 ``comptoir serve`` runs them in every gunicorn worker right after it boots, so that the first
-user of a worker does not pay for loading fonts or compiling templates. A failing warm-up is
-logged and skipped: it must never keep a worker from serving.
+user of a worker does not pay for a slow first use. A failing warm-up is logged and skipped: it
+must never keep a worker from serving.
+
+What a hook loads is private to each worker (the application itself is imported once, before
+the fork, and shared): register only what is cheap in memory or needed by most requests.
+WeasyPrint, for instance, is not warmed up (~35 MB per worker for the rare PDF request).
 """
 
 import logging

@@ -9,6 +9,7 @@ negative), so SQLite's floats never touch an amount.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from calendar import monthrange
 from decimal import Decimal
@@ -127,6 +128,7 @@ def complete_new_lead(attrs: dict, user_id: int | None) -> dict:
 #   and delete (``change_refused`` on the model, honoured by the serializer and ``delete()``).
 
 ZERO = Decimal(0)
+PROVISIONAL_REFERENCE = "PROVISIONAL"
 
 
 def _models():
@@ -742,7 +744,7 @@ def validate_bill_sheet(sheet, context=None, *, user_id=None):
     a credit note credits no more than remains and that the Factur-X data is complete (when
     the company profile has a SIREN and a VAT number), then takes its FA-/AV- number, records
     the journal entry (number first, journal second: the lock order of ``core``) and saves.
-    The PDF is rendered after the commit (:func:`store_pdf`) so that the numbering lock is
+    The PDF is rendered after the commit (:func:`stored_pdf`) so that the numbering lock is
     held for milliseconds, not for a layout.
     """
     m = _models()
@@ -761,9 +763,10 @@ def validate_bill_sheet(sheet, context=None, *, user_id=None):
     if final == SheetType.CREDIT:
         _check_credit(sheet)
     sheet.sheet_type = final
-    sheet.reference, sheet.reference_index = assign_reference(
-        sheet.business_file_id, final, sheet.billing_date)
-    view = sheet_view(sheet)
+    # Checked before the number is taken: the counter row stays locked until the commit, so
+    # everything that can fail or take time comes first. The number only has to be there for
+    # the check to accept the document; its value changes nothing else in the XML's validity.
+    view = dataclasses.replace(sheet_view(sheet), reference=PROVISIONAL_REFERENCE)
     if view.seller.siren and view.seller.vat_number:
         from comptoir.sales.documents import FacturXError, cii_xml
 
@@ -772,6 +775,8 @@ def validate_bill_sheet(sheet, context=None, *, user_id=None):
         except FacturXError as exc:
             raise ValidationError(f"this invoice cannot become a Factur-X e-invoice: {exc}") \
                 from None
+    sheet.reference, sheet.reference_index = assign_reference(
+        sheet.business_file_id, final, sheet.billing_date)
     sheet.progress_id = BillProgress.VALIDATED
     sheet.validated_at = timezone.now()
     sheet.save()
@@ -787,7 +792,12 @@ def validate_bill_sheet(sheet, context=None, *, user_id=None):
 
 def validate_action(sheet, context=None):
     """Action ``validate`` (legacy ``confirm_invoice``): validate, then store the PDF once the
-    transaction has committed."""
+    transaction has committed.
+
+    The legal document is printed with the seller's identity, bank details and the
+    customer's data as they are at validation. That costs the request a layout (~85 % of a
+    validation's CPU time); moving it to a background job needs a snapshot of that data or a
+    job queue, neither of which exists yet."""
     sheet = validate_bill_sheet(sheet, context)
     bf, pk = sheet.business_file_id, sheet.pk
     transaction.on_commit(lambda: stored_pdf(bf, pk))
@@ -929,7 +939,12 @@ def render_sheet_pdf(sheet) -> bytes:
 
 def stored_pdf(business_file_id: int, pk: int) -> bytes:
     """The PDF of a validated invoice or credit note, rendered once and kept: the first call
-    (just after validation) renders and stores it, every later one serves the same bytes."""
+    (just after the validating commit, or the first download of a sheet validated without
+    it) renders and stores it, every later one serves the same bytes.
+
+    Rendering happens outside any transaction, so no lock is held during the layout; two
+    first calls racing both render, the first ``UPDATE … WHERE pdf IS NULL`` wins and the
+    other serves the stored bytes."""
     m = _models()
     sheet = m.BillSheet.objects.for_business_file(business_file_id).get(pk=pk)
     if sheet.pdf:
