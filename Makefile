@@ -9,7 +9,7 @@ WORKERS ?= 2
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test test-sqlite test-postgres lint bench clean
+.PHONY: install run test test-sqlite test-postgres lint bench bench-quick clean
 
 install: $(STAMP)
 
@@ -39,9 +39,13 @@ lint: install
 	  $(BIN)/comptoir makemigrations --check --dry-run > /dev/null \
 	  || { echo "models and migrations disagree: run comptoir makemigrations"; exit 1; }
 
-## Read path against the floor, in-process; writes docs/benchmarks.md (bench/README.md)
+## Product against the floor over HTTP, SQLite and PostgreSQL; writes docs/benchmarks.md
+## (about 45 minutes; bench/README.md). `make bench-quick` checks the harness in 3 minutes.
 bench: install
-	$(BIN)/python bench/inprocess.py --out docs/benchmarks.md
+	$(BIN)/python bench/run.py --out docs/benchmarks.md
+
+bench-quick: install
+	$(BIN)/python bench/run.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

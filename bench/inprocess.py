@@ -125,7 +125,7 @@ def main() -> int:
         args.contacts, args.rounds, args.seconds, args.out = 300, 1, 0.2, None
 
     sys.path.insert(0, str(HERE))
-    from floor import Floor
+    from floor.inprocess import Floor
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)

@@ -139,6 +139,15 @@ class DeepPagesTestCase(TestCase):
         self.assertEqual(len(sql), 4, sql)  # counter, page, addresses, items
         self.assertNotIn("OFFSET", sql[1].upper())
 
+    def test_a_page_nobody_asked_before_skips_along_the_index(self):
+        for page in range(2, 11):
+            rowcounts.anchors.clear()
+            expected = self.expected(page)
+            with CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.page_ids(page), expected, page)
+            if expected:
+                self.assertIn("LIMIT 1 OFFSET", queries[1]["sql"].upper())
+
     def test_same_bytes_whether_seeking_or_offsetting(self):
         url = f"/{self.tenant.id}/contacts.xml?page=4&per_page=9"
         self.client.get(f"/{self.tenant.id}/contacts.xml?page=3&per_page=9")

@@ -157,8 +157,10 @@ class CompiledResource:
                 .order_by("id"),
                 " LIMIT %s",
             )
+            self.skip = self._skip_statement(self.seek)
         else:
-            self.seek = None  # page anchors are ids: only an id order can seek by them
+            # Page anchors are ids: only an id order can seek by them.
+            self.seek = self.skip = None
         self.counter_sql = (
             f"SELECT row_count, version FROM {COUNTER_TABLE} "
             "WHERE business_file_id = %s AND table_name = %s"
@@ -177,6 +179,26 @@ class CompiledResource:
             if not marker or "IN (%s)" in tail:
                 raise RuntimeError(f"cannot compile the nested read of {nested!r}: {statement.sql}")
             self.nested.append((head, tail, in_index, statement))
+
+    def _skip_statement(self, seek: Statement) -> tuple[str, int]:
+        """The seek with its anchor computed in SQL: ``id > (the id before the offset)``.
+
+        Without an anchor, ``OFFSET n`` would build and join n full rows only to drop them;
+        this walks n entries of the (business_file, id) index instead, and builds the page
+        alone. Returns the SQL and where, in the seek's parameters, the anchor's two go.
+        """
+        connection = connections["default"]
+        table = connection.ops.quote_name(self.table)
+        column = connection.ops.quote_name("business_file_id")
+        pk = connection.ops.quote_name("id")
+        before = (f"(SELECT {pk} FROM {table} WHERE {column} = %s "
+                  f"ORDER BY {pk} LIMIT 1 OFFSET %s)")
+        pieces = seek.sql.split("%s")
+        slot = seek.slots["after"]
+        if len(pieces) != len(seek.params) + 2:  # the params, then LIMIT
+            raise RuntimeError(f"cannot compile the skip read of {self.resource!r}")
+        sql = "%s".join(pieces[: slot + 1]) + before + "%s".join(pieces[slot + 1:])
+        return sql, slot
 
     # -- execution ------------------------------------------------------------------------
 
@@ -234,6 +256,11 @@ class CompiledResource:
                 after = anchors.get(key, version, offset) if self.seek is not None else None
                 if after is not None:
                     cursor.execute(self.seek.sql, [*self.seek.bind(bf=bf_id, after=after), limit])
+                elif self.skip is not None:
+                    sql, slot = self.skip
+                    params = self.seek.bind(bf=bf_id, after=None)
+                    params[slot : slot + 1] = [bf_id, offset - 1]
+                    cursor.execute(sql, [*params, limit])
                 else:
                     cursor.execute(self.page.sql, [*self.page.bind(bf=bf_id), limit, offset])
                 rows = cursor.fetchall()
