@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from pathlib import Path
 
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 AUTH_NAMES = {"password": "Basic e-mail + password", "key": "API key"}
@@ -225,5 +226,8 @@ def markdown(results) -> str:
                 picked.append(soak["samples"][-1])
             for t, values in picked:
                 lines.append(f"| {t} | " + " | ".join(f"{v:.1f}" for v in values) + " |")
+    analysis = Path(__file__).with_name("analysis.md")
+    if analysis.exists() and not s["quick"]:
+        lines += ["", analysis.read_text().rstrip()]
     lines.append("")
     return "\n".join(lines)

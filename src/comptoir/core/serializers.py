@@ -33,11 +33,15 @@ Two hooks for models and serializers with rules beyond storing fields:
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
+from django.db.models import signals
 from rest_framework import serializers
 
 from comptoir.core import wire
+from comptoir.core.models import BusinessManager
 
 
 def xml_safe(value: str) -> None:
@@ -54,6 +58,219 @@ class WireDecimalField(serializers.DecimalField):
             super().validate_precision(value.normalize())
             return value
         return super().validate_precision(value)
+
+
+# -- statements written once per model ----------------------------------------------------------
+
+_ORM_SAVE_STEPS = ("save", "save_base", "_save_table", "_do_insert", "_do_update")
+
+
+class _Statements:
+    """The INSERT and UPDATE of one model on one database, written once.
+
+    ``Model.save()`` and ``bulk_create()`` compile their statement anew on every call, which
+    costs about as much as running it (on SQLite, a contact's insert takes ~0.45 ms of CPU
+    through ``save()``, ~0.25 ms as a statement written once). These are the same
+    statements (every concrete column, the row's values through each field's ``pre_save``
+    and ``get_db_prep_save``, the primary key read back), with the same effects on the
+    instances. Whatever they do not cover (a model that saves itself
+    differently, a signal receiver, an expression as a value, deferred fields) goes through
+    the ORM as before.
+    """
+
+    def __init__(self, model, connection):
+        meta = model._meta
+        qn = connection.ops.quote_name
+        self.pk = meta.pk
+        self.bulk_ok = (
+            not meta.parents and not meta.proxy
+            and meta.pk is meta.auto_field
+            and list(meta.db_returning_fields) == [meta.pk]
+            and not any(hasattr(f, "get_placeholder") for f in meta.local_concrete_fields)
+            and connection.features.has_bulk_insert
+        )
+        self.save_ok = self.bulk_ok and (
+            meta.order_with_respect_to is None and not meta.select_on_save
+            and all(getattr(model, n) is getattr(models.Model, n) for n in _ORM_SAVE_STEPS)
+        )
+        concrete = [f for f in meta.local_concrete_fields if not f.generated]
+        self.insert_fields = [f for f in concrete if f is not meta.auto_field]
+        self.update_fields = [f for f in concrete if f is not meta.pk]
+        table = qn(meta.db_table)
+        columns = ", ".join(qn(f.column) for f in self.insert_fields)
+        self.insert_head = f"INSERT INTO {table} ({columns}) VALUES "
+        self.row = "(" + ", ".join(["%s"] * len(self.insert_fields)) + ")"
+        self.returning = ""
+        if connection.features.can_return_columns_from_insert:
+            self.returning = " " + connection.ops.return_insert_columns([meta.pk])[0]
+        self.returns_rows = connection.features.can_return_rows_from_bulk_insert
+        self.update_sql = (
+            f"UPDATE {table} SET "
+            + ", ".join(f"{qn(f.column)} = %s" for f in self.update_fields)
+            + f" WHERE {table}.{qn(meta.pk.column)} = %s"
+        )
+        # The stored object of one business file, every concrete column (what
+        # ``for_business_file(bf).filter(pk=pk).first()`` selects, without its compilation).
+        self.select_fields = list(meta.concrete_fields)
+        self.select_columns = [f.get_col(meta.db_table) for f in self.select_fields]
+        self.select_names = [f.attname for f in self.select_fields]
+        self.select_sql = None
+        if isinstance(model._default_manager, BusinessManager) and not meta.parents:
+            bf_column = qn(meta.get_field("business_file").column)
+            self.select_sql = (
+                "SELECT " + ", ".join(f"{table}.{qn(f.column)}" for f in self.select_fields)
+                + f" FROM {table} WHERE {table}.{bf_column} = %s"
+                + f" AND {table}.{qn(meta.pk.column)} = %s"
+            )
+
+    @staticmethod
+    def _values(fields, obj, add: bool, connection):
+        prepared = []
+        for field in fields:
+            value = field.pre_save(obj, add)
+            if hasattr(value, "resolve_expression"):
+                return None  # an expression (F(), a database default): the ORM compiles it
+            prepared.append(field.get_db_prep_save(value, connection=connection))
+        return prepared
+
+    def insert_one(self, obj, using) -> bool:
+        """``obj.save()`` of a new object; False when the ORM must do it."""
+        obj._prepare_related_fields_for_save(operation_name="save")
+        connection = connections[using]  # per thread: never kept across calls
+        params = self._values(self.insert_fields, obj, True, connection)
+        if params is None:
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(self.insert_head + self.row + self.returning, params)
+            if self.returning:
+                pk = cursor.fetchone()[0]
+            else:
+                pk = connection.ops.last_insert_id(cursor, self.pk.model._meta.db_table,
+                                                   self.pk.column)
+        setattr(obj, self.pk.attname, pk)
+        obj._state.adding = False
+        obj._state.db = using
+        return True
+
+    def update_one(self, obj, using) -> bool:
+        """``obj.save()`` of a stored object; False when the ORM must do it (or when no row
+        was updated: the ORM then decides, as it always did)."""
+        obj._prepare_related_fields_for_save(operation_name="save")
+        pk = getattr(obj, self.pk.attname)
+        if pk is None or obj.get_deferred_fields():
+            return False
+        connection = connections[using]
+        params = self._values(self.update_fields, obj, False, connection)
+        if params is None:
+            return False
+        params.append(self.pk.get_db_prep_value(pk, connection))
+        with connection.cursor() as cursor:
+            cursor.execute(self.update_sql, params)
+            if cursor.rowcount < 1:
+                return False
+        obj._state.adding = False
+        obj._state.db = using
+        return True
+
+    def insert_many(self, objs, using) -> bool:
+        """``bulk_create(objs)`` of new objects; False when the ORM must do it."""
+        connection = connections[using]
+        rows = []
+        for obj in objs:
+            if getattr(obj, self.pk.attname) is not None:
+                return False
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            params = self._values(self.insert_fields, obj, True, connection)
+            if params is None:
+                return False
+            rows.append(params)
+        size = max(connection.ops.bulk_batch_size(self.insert_fields, objs), 1)
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), size):
+                batch = rows[start:start + size]
+                sql = self.insert_head + ", ".join([self.row] * len(batch))
+                cursor.execute(sql + (self.returning if self.returns_rows else ""),
+                               [value for row in batch for value in row])
+                if self.returns_rows:
+                    returned = connection.ops.fetch_returned_insert_rows(cursor)
+                    for obj, (pk,) in zip(objs[start:start + size], returned, strict=True):
+                        setattr(obj, self.pk.attname, pk)
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = using
+        return True
+
+
+    def fetch(self, model, business_file_id: int, pk: int, using):
+        """The instance of ``pk`` in the business file, or None (see :func:`stored_instance`)."""
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(self.select_sql, [business_file_id, pk])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        ops = connection.ops
+        for i, column in enumerate(self.select_columns):
+            converters = ops.get_db_converters(column) + column.get_db_converters(connection)
+            for converter in converters:
+                values[i] = converter(values[i], column, connection)
+        return model.from_db(using, self.select_names, values)
+
+
+#: by model and database alias; the SQL only, since connections belong to their thread
+_statements: dict = {}
+
+
+def _statements_for(model, using) -> _Statements:
+    key = (model, using)
+    found = _statements.get(key)
+    if found is None:
+        found = _statements[key] = _Statements(model, connections[using])
+    return found
+
+
+def _no_save_receivers(model) -> bool:
+    return not (signals.pre_save.has_listeners(model) or signals.post_save.has_listeners(model))
+
+
+def save_instance(obj) -> None:
+    """``obj.save()``, through statements written once where they do the same."""
+    model = type(obj)
+    using = router.db_for_write(model, instance=obj)
+    statements = _statements_for(model, using)
+    if statements.save_ok and _no_save_receivers(model):
+        if obj._state.adding:
+            if getattr(obj, statements.pk.attname) is None and statements.insert_one(obj, using):
+                return
+        elif statements.update_one(obj, using):
+            return
+    obj.save()
+
+
+def stored_instance(model, business_file_id: int, pk: int):
+    """``model.objects.for_business_file(business_file_id).filter(pk=pk).first()`` for a
+    business model: the same instance (every field loaded, no deferred one) or None, from a
+    statement written once; the update and delete of a resource start with it."""
+    using = router.db_for_read(model)
+    statements = _statements_for(model, using)
+    if statements.select_sql is None:
+        return model.objects.for_business_file(business_file_id).filter(pk=pk).first()
+    return statements.fetch(model, business_file_id, pk, using)
+
+
+def insert_instances(model, objs: list) -> None:
+    """``model.objects.bulk_create(objs)`` (no ``save()``, no signals, as there), through a
+    statement written once."""
+    if not objs:
+        return
+    if any(getattr(o, "business_file_id", None) is None for o in objs):
+        model.objects.bulk_create(objs)  # which refuses them (UnscopedQuery)
+        return
+    using = router.db_for_write(model)
+    statements = _statements_for(model, using)
+    if not (statements.bulk_ok and statements.insert_many(objs, using)):
+        model.objects.bulk_create(objs)
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -97,6 +314,28 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
             self.fail("incorrect_type", data_type=type(data).__name__)
 
 
+#: Fields holding other fields (a child, a child relation): a shallow copy would share the
+#: child, whose binding to a parent is per request, so these are deep-copied instead.
+_COMPOSITE_FIELDS = (
+    serializers.BaseSerializer, serializers.ListField, serializers.DictField,
+    serializers.ManyRelatedField,
+)
+
+
+def _fresh_copy(prototype):
+    """An unbound field equal to ``prototype``, for one serializer instance.
+
+    DRF's own copy (``__deepcopy__``) calls ``__init__`` again with the original arguments;
+    copying the state is several times cheaper and gives the same field, since nothing
+    changes a field's state after construction except ``bind()``, which the copy gets anew.
+    """
+    if isinstance(prototype, _COMPOSITE_FIELDS):
+        return copy.deepcopy(prototype)
+    field = object.__new__(prototype.__class__)
+    field.__dict__.update(prototype.__dict__)
+    return field
+
+
 class BusinessModelSerializer(serializers.ModelSerializer):
     """Base of every resource serializer and nested-item serializer."""
 
@@ -114,8 +353,38 @@ class BusinessModelSerializer(serializers.ModelSerializer):
     # -- which fields ---------------------------------------------------------------------
 
     def _spec_fields(self):
-        spec = self.wire_spec or self.context["resource"]
+        spec = self._spec()
         return spec.fields if hasattr(spec, "field_names") else spec.wire_fields
+
+    def _spec(self):
+        return self.wire_spec or self.context["resource"]
+
+    def _prototypes(self) -> dict:
+        """What is built once per serializer class and resource (or nested collection): the
+        field set and the serializer's validators depend on nothing else, and building them
+        costs more than validating a whole contact."""
+        cls = type(self)
+        cache = cls.__dict__.get("_prototype_cache")
+        if cache is None:
+            cache = {}
+            cls._prototype_cache = cache
+        spec = self._spec()
+        found = cache.get(spec)
+        if found is None:
+            fields = super().get_fields()
+            found = {"fields": fields}
+            cache[spec] = found
+        return found
+
+    def get_fields(self):
+        return {name: _fresh_copy(f) for name, f in self._prototypes()["fields"].items()}
+
+    def get_validators(self):
+        prototypes = self._prototypes()
+        validators = prototypes.get("validators")
+        if validators is None:
+            validators = prototypes["validators"] = tuple(super().get_validators())
+        return list(validators)
 
     def get_field_names(self, declared_fields, info):
         names = [f.name for f in self._spec_fields() if not f.read_only]
@@ -241,7 +510,7 @@ class BusinessModelSerializer(serializers.ModelSerializer):
                     child = existing[pk]
                     for name, value in item.items():
                         setattr(child, name, value)
-                    child.save()
+                    save_instance(child)
                     keep.add(pk)
                 else:
                     new.append(nested.model(
@@ -253,10 +522,11 @@ class BusinessModelSerializer(serializers.ModelSerializer):
             stale = [pk for pk in existing if pk not in keep]
             if stale:
                 self._children(nested, parent).filter(pk__in=stale).delete()
-            if new:
-                nested.model.objects.bulk_create(new)
+            insert_instances(nested.model, new)
 
-    @transaction.atomic
+    # Inside the view's transaction already: a savepoint would only add two statements, and
+    # an error rolls the whole write back either way.
+    @transaction.atomic(savepoint=False)
     def create(self, validated_data):
         collections = self._pop_nested(validated_data)
         instance = self.Meta.model(
@@ -264,17 +534,17 @@ class BusinessModelSerializer(serializers.ModelSerializer):
             creator_id=self.context.get("user_id"),
             **validated_data,
         )
-        instance.save()
+        save_instance(instance)
         self._write_nested(instance, collections, replacing=False)
         self.after_save(instance, created=True)
         return instance
 
-    @transaction.atomic
+    @transaction.atomic(savepoint=False)
     def update(self, instance, validated_data):
         collections = self._pop_nested(validated_data)
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        instance.save()
+        save_instance(instance)
         self._write_nested(instance, collections, replacing=True)
         self.after_save(instance, created=False)
         return instance
