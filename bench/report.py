@@ -231,3 +231,22 @@ def markdown(results) -> str:
         lines += ["", analysis.read_text().rstrip()]
     lines.append("")
     return "\n".join(lines)
+
+
+def _tuple_keys(value, depth=0):
+    """Undo :func:`jsonable` for the keys that were tuples ("scenario / auth")."""
+    if isinstance(value, dict):
+        return {(tuple(k.split(" / ")) if " / " in k else k): _tuple_keys(v, depth + 1)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tuple_keys(v, depth + 1) for v in value]
+    return value
+
+
+if __name__ == "__main__":
+    # Re-render a report from the raw figures of a run (``run.py --json``), e.g. after
+    # editing bench/analysis.md: python bench/report.py figures.json > docs/benchmarks.md
+    import json
+    import sys
+
+    print(markdown(_tuple_keys(json.loads(Path(sys.argv[1]).read_text()))), end="")

@@ -34,7 +34,7 @@ CONTACT_COLUMNS = (
 CONTACT_FROM = "FROM crm_contact c LEFT OUTER JOIN crm_firm f ON c.firm_id = f.id"
 SHOW = f"SELECT {CONTACT_COLUMNS} {CONTACT_FROM} WHERE c.business_file_id = %s AND c.id = %s"
 PAGE = (f"SELECT {CONTACT_COLUMNS} {CONTACT_FROM} WHERE c.business_file_id = %s "
-        "ORDER BY c.id LIMIT %s OFFSET %s")
+        "ORDER BY c.business_file_id, c.id LIMIT %s OFFSET %s")  # the (bf, id) index
 # The total comes from the counter the database keeps with triggers, as the product reads it
 # (comptoir.core.rowcounts): same design, same cost.
 COUNT = ("SELECT row_count FROM core_rowcount WHERE business_file_id = %s "

@@ -76,6 +76,34 @@ class FullPageTestCase(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(len(queries), 3)
 
+    def test_a_create_runs_at_most_6_statements_and_an_update_5(self):
+        transaction_control = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
+
+        def statements(queries):
+            return [q["sql"] for q in queries
+                    if not q["sql"].lstrip().upper().startswith(transaction_control)]
+
+        body = ('<contact><first_name>Hélène</first_name><last_name>Martin</last_name>'
+                '<contact_addresses><contact_address><city>Lyon</city></contact_address>'
+                '</contact_addresses><contact_items>'
+                '<contact_item><type_id>27</type_id><value>h@example.fr</value></contact_item>'
+                '<contact_item><type_id>88</type_id><value>04 78 12 34 56</value>'
+                '</contact_item></contact_items></contact>')
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.post(f"/{self.tenant.id}/contacts.xml", body,
+                                        content_type="application/xml")
+        self.assertEqual(response.status_code, 201, response.content)
+        # Three inserts (the contact, its addresses, its items) and the show that answers.
+        self.assertLessEqual(len(statements(queries)), 6, statements(queries))
+        pk = self.contacts[3].pk
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.put(f"/{self.tenant.id}/contacts/{pk}.xml",
+                                       "<contact><job_title>CTO</job_title></contact>",
+                                       content_type="application/xml")
+        self.assertEqual(response.status_code, 200, response.content)
+        # The stored contact, its update, and the show that answers.
+        self.assertLessEqual(len(statements(queries)), 5, statements(queries))
+
     def test_compiled_rows_agree_with_the_orm(self):
         body = orjson.loads(self.client.get(f"/{self.tenant.id}/contacts.json?per_page=500")
                             .content)

@@ -126,6 +126,17 @@ def _statement(queryset, extra_sql: str = "") -> Statement:
     return Statement(sql + extra_sql, tuple(params), slots)
 
 
+def tenant_order(resource) -> tuple:
+    """The resource's order, led by the business file (a constant in every read).
+
+    Same rows in the same order, but PostgreSQL's planner then walks the (business_file, id)
+    index. Ordered by ``id`` alone, it may prefer the primary key and filter on the business
+    file, reading every row of the tenants created before this one: 50 ms for page 1 of the
+    last of three business files holding 1.1M contacts, against 15 ms for the first.
+    """
+    return ("business_file_id", *resource.ordering)
+
+
 def columns_queryset(queryset, fields, leading=()):
     """Annotate computed fields and select the wire columns, in order."""
     annotations = {f.source: f.expression for f in fields if f.expression is not None}
@@ -147,14 +158,14 @@ class CompiledResource:
             columns_queryset(base.filter(pk=_ID_SENTINEL), resource.wire_fields).order_by()
         )
         self.page = _statement(
-            columns_queryset(base, resource.wire_fields).order_by(*resource.ordering),
+            columns_queryset(base, resource.wire_fields).order_by(*tenant_order(resource)),
             " LIMIT %s OFFSET %s",
         )
         self.table = model._meta.db_table
         if tuple(resource.ordering) == ("id",):
             self.seek = _statement(
                 columns_queryset(base.filter(pk__gt=_AFTER_SENTINEL), resource.wire_fields)
-                .order_by("id"),
+                .order_by(*tenant_order(resource)),
                 " LIMIT %s",
             )
             self.skip = self._skip_statement(self.seek)
@@ -192,7 +203,7 @@ class CompiledResource:
         column = connection.ops.quote_name("business_file_id")
         pk = connection.ops.quote_name("id")
         before = (f"(SELECT {pk} FROM {table} WHERE {column} = %s "
-                  f"ORDER BY {pk} LIMIT 1 OFFSET %s)")
+                  f"ORDER BY {column}, {pk} LIMIT 1 OFFSET %s)")
         pieces = seek.sql.split("%s")
         slot = seek.slots["after"]
         if len(pieces) != len(seek.params) + 2:  # the params, then LIMIT
@@ -277,7 +288,7 @@ class CompiledResource:
     def _read_filtered_page(self, bf_id: int, limit: int, offset: int, queryset):
         statement = _statement(
             columns_queryset(queryset, self.resource.wire_fields)
-            .order_by(*self.resource.ordering),
+            .order_by(*tenant_order(self.resource)),
             " LIMIT %s OFFSET %s",
         )
         with _reader() as cursor:
