@@ -170,6 +170,9 @@ COMPTOIR_API_RATE = os.environ.get("COMPTOIR_API_RATE", "")
 # Plain reads by callers a worker has already verified skip Django's request machinery
 # (comptoir.api.fastpath); off, every request takes the full path. Same bytes either way.
 COMPTOIR_FAST_READS = env_bool("COMPTOIR_FAST_READS", True)
+# PostgreSQL: the compiled reads run as prepared statements (planned once per connection).
+# Off for a pooler that cannot carry them (PgBouncer before 1.21 in transaction mode).
+COMPTOIR_PREPARED_READS = env_bool("COMPTOIR_PREPARED_READS", True)
 # Trust X-Forwarded-For for the client address (only behind a proxy you control).
 COMPTOIR_TRUST_X_FORWARDED_FOR = env_bool("COMPTOIR_TRUST_X_FORWARDED_FOR")
 

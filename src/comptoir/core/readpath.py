@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 
@@ -45,17 +46,27 @@ class _Reader:
     through Django's cursor, so that they are seen and counted like any other.
     """
 
-    __slots__ = ("connection", "cursor", "qmark")
+    __slots__ = ("connection", "cursor", "prepare", "qmark")
 
     def __init__(self, connection):
         self.connection = connection
         connection.ensure_connection()
+        self.prepare = False
         if connection.queries_logged:
             self.cursor = connection.cursor()
             self.qmark = False
         else:
             with connection.wrap_database_errors:
-                self.cursor = connection.connection.cursor()
+                if connection.vendor == "postgresql" and settings.COMPTOIR_PREPARED_READS:
+                    # Django binds parameters client-side and never prepares (for the sake
+                    # of poolers); a compiled read is the same statement thousands of times,
+                    # so it is bound server-side and prepared once per connection.
+                    import psycopg
+
+                    self.cursor = psycopg.Cursor(connection.connection)
+                    self.prepare = True
+                else:
+                    self.cursor = connection.connection.cursor()
             self.qmark = connection.vendor == "sqlite"
 
     def __enter__(self):
@@ -68,7 +79,10 @@ class _Reader:
         if self.qmark:
             sql = _qmark(sql)
         with self.connection.wrap_database_errors:
-            self.cursor.execute(sql, params)
+            if self.prepare:
+                self.cursor.execute(sql, params, prepare=True)
+            else:
+                self.cursor.execute(sql, params)
 
     def fetchone(self):
         return self.cursor.fetchone()
