@@ -428,6 +428,20 @@ class ResourceAPITestCase(TestCase):
             for _ in range(2):
                 self.assertEqual(wsgi_get(fast, path, headers)[0], "404 Not Found", path)
         self.assertEqual(fast.answered, answered)
+        # Bad or unusual input is never the fast path's to answer: Django's 400, 401 and
+        # filtered answers, unchanged.
+        answered = fast.answered
+        wrong = basic(self.tenant.owner.email, "wrong password")
+        for path, auth in ((self.url(query="page=0"), headers),
+                           (self.url(fmt="xml", query="page=abc"), headers),
+                           (self.url(query="per_page=-1"), headers),
+                           (self.url(fmt="xml", query="page=1&page=2"), headers),
+                           (self.url(query="updated_since=01-01-2020"), headers),
+                           (self.url(pk=pk, fmt="xml"), wrong),
+                           (self.url(fmt="json"), {"HTTP_AUTHORIZATION": "Basic %%%"})):
+            self.assertEqual(wsgi_get(fast, path, auth), wsgi_get(django_application, path, auth),
+                             path)
+        self.assertEqual(fast.answered, answered)
         # A fast show runs the same statements as the full path.
         with CaptureQueriesContext(connection) as queries:
             wsgi_get(fast, paths[0], headers)
